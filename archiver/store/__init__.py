@@ -1,0 +1,85 @@
+"""The archive: the only layer that speaks SQL. `Archive` is its front door."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..extract.model import Extraction
+from . import articles, crawls
+from .archive import open_connection, transaction
+from .records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
+
+__all__ = ["Archive", "ArticleOutcome", "CaptureRecord", "CrawlCounts", "CrawlRun", "Source", "Validators"]
+
+
+class Archive:
+    """An open archive file: writes go through its methods, inside `batch()` transactions."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = Path(path)
+        self.conn: sqlite3.Connection = open_connection(self.path, readonly=readonly)
+
+    def close(self) -> None:
+        """Close the connection (a WAL checkpoint happens on the last close)."""
+        self.conn.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator["Archive"]:
+        """Group the writes of the block in one transaction."""
+        with transaction(self.conn):
+            yield self
+
+    def ensure_source(self, name: str, url: str, config: dict | None, now: str) -> Source:
+        """Give the source named `name`, adding or updating it."""
+        with self.batch():
+            return crawls.ensure_source(self.conn, name, url, config, now)
+
+    def source(self, name: str) -> Source:
+        """Give the source named `name`."""
+        return crawls.get_source(self.conn, name)
+
+    def start_crawl(self, source_id: int, now: str, config: dict | None = None) -> int:
+        """Open a crawl run and give its id."""
+        with self.batch():
+            return crawls.start_crawl(self.conn, source_id, now, config, os.getpid())
+
+    def finish_crawl(self, crawl_id: int, status: str, counts: CrawlCounts, now: str | None,
+                     message: str | None = None) -> None:
+        """Record a crawl run's counts and status (`now=None` keeps it open)."""
+        with self.batch():
+            crawls.finish_crawl(self.conn, crawl_id, status, counts, now, message)
+
+    def crawl(self, crawl_id: int) -> CrawlRun:
+        """Give one crawl run."""
+        return crawls.get_crawl(self.conn, crawl_id)
+
+    def add_capture(self, crawl_id: int | None, source_id: int | None, capture: CaptureRecord,
+                    links: list[tuple[str, str]] = ()) -> int:
+        """Record one capture and its off-site links (call inside `batch()`)."""
+        capture_id = crawls.add_capture(self.conn, crawl_id, source_id, capture)
+        if links:
+            crawls.add_links(self.conn, capture_id, list(links))
+        return capture_id
+
+    def save_article(self, source_id: int, capture_id: int | None, url: str, extraction: Extraction,
+                     now: str) -> ArticleOutcome:
+        """Store one extracted article (call inside `batch()`)."""
+        return articles.save_article(self.conn, source_id, capture_id, url, extraction, now)
+
+    def touch_article(self, url: str, capture_id: int, now: str) -> int | None:
+        """Mark an article as seen unchanged (call inside `batch()`)."""
+        return crawls.touch_article(self.conn, url, capture_id, now)
+
+    def validators(self, url: str) -> Validators:
+        """Give the validators of the last capture of `url`."""
+        return crawls.last_validators(self.conn, url)

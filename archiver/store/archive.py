@@ -1,0 +1,113 @@
+"""Open an archive file: check it, migrate it in place (after a backup), set pragmas."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from ..errors import ArchiveError
+from .schema import LATEST, MIGRATIONS
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class ArchiveInfo:
+    """Where an archive lives and the schema version it was found at."""
+
+    path: Path
+    found_version: int
+    backup: Path | None
+
+
+def check_archive_file(path: Path) -> None:
+    """Raise ArchiveError unless `path` is absent, empty or an SQLite file."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise ArchiveError(f"{path} is a directory, not an archive", "give the path of an archive file")
+    with path.open("rb") as f:
+        head = f.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise ArchiveError(f"{path} is not an archive (not an SQLite file)", "check the --db path")
+
+
+def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+    """Give a connection in autocommit mode with WAL, foreign keys and a busy timeout."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """Give the archive's schema version (PRAGMA user_version)."""
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def backup_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Give the path of a consistent copy of the archive taken before migrating it."""
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    with sqlite3.connect(str(target)) as copy:
+        conn.backup(copy)
+    copy.close()
+    return target
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> ArchiveInfo:
+    """Bring the archive to the latest schema; give what was found and any backup made."""
+    found = schema_version(conn)
+    if found > LATEST:
+        raise ArchiveError(
+            f"{path} has schema version {found}, newer than this archiver knows ({LATEST})",
+            "upgrade news-archiver",
+        )
+    backup = backup_copy(conn, path, found) if 0 < found < LATEST else None
+    db = sqlite_utils.Database(conn)
+    for version in range(found, LATEST):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](db)
+            conn.execute(f"PRAGMA user_version={version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return ArchiveInfo(path, found, backup)
+
+
+def open_connection(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """Give a connection to an existing or new archive at `path`, migrated to the latest schema."""
+    path = Path(path)
+    check_archive_file(path)
+    if readonly and not path.exists():
+        raise ArchiveError(f"no archive at {path}", "crawl something first or give --db")
+    conn = connect(path)
+    try:
+        migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ArchiveError(f"cannot use archive {path}: {exc}", "check that it is a News Archiver archive") from exc
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run the block in one write transaction, rolled back if it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

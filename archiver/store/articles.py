@@ -1,0 +1,176 @@
+"""Store extracted articles: versions, authors, tags, comments and footers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from urllib.parse import urlsplit
+
+from ..extract.model import Comment, Extraction, Footer
+from .records import ArticleOutcome
+
+
+def content_hash(*parts: object) -> str:
+    """Give the sha256 hex digest of the JSON of `parts`."""
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def article_hash(ex: Extraction) -> str:
+    """Give the hash of what makes a new version: title, authors, published date and body."""
+    return content_hash(ex.title, list(ex.authors), ex.published, ex.body)
+
+
+def save_footer(conn: sqlite3.Connection, url: str, footer: Footer, now: str) -> int | None:
+    """Give the footers row id for this site and content, adding a version when it is new."""
+    if footer.is_empty:
+        return None
+    site = urlsplit(url).hostname or ""
+    digest = content_hash(footer.org, footer.address, footer.copyright, footer.text)
+    row = conn.execute("SELECT id FROM footers WHERE site = ? AND content_hash = ?", (site, digest)).fetchone()
+    if row:
+        conn.execute("UPDATE footers SET last_seen = ? WHERE id = ?", (now, row[0]))
+        return row[0]
+    cur = conn.execute(
+        "INSERT INTO footers (site, org, address, copyright, text, content_hash, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (site, footer.org, footer.address, footer.copyright, footer.text, digest, now, now),
+    )
+    return cur.lastrowid
+
+
+def _names_to_ids(conn: sqlite3.Connection, table: str, names: tuple[str, ...]) -> list[int]:
+    ids = []
+    for name in dict.fromkeys(n for n in names if n):
+        conn.execute(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", (name,))
+        ids.append(conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()[0])
+    return ids
+
+
+def replace_people_and_tags(conn: sqlite3.Connection, article_id: int, ex: Extraction) -> None:
+    """Point the article at exactly the authors and tags of `ex`."""
+    conn.execute("DELETE FROM article_authors WHERE article_id = ?", (article_id,))
+    for position, author_id in enumerate(_names_to_ids(conn, "authors", ex.authors)):
+        conn.execute(
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)",
+            (article_id, author_id, position),
+        )
+    conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
+    for tag_id in _names_to_ids(conn, "tags", ex.tags):
+        conn.execute("INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)", (article_id, tag_id))
+
+
+ARTICLE_FIELDS = (
+    "canonical_url", "title", "authors", "published", "modified", "language", "description",
+    "site_name", "tags", "body", "body_length", "footer_id", "content_hash", "extractor",
+)
+
+
+def article_values(ex: Extraction, footer_id: int | None) -> tuple:
+    """Give the values of ARTICLE_FIELDS for an extraction."""
+    return (
+        ex.canonical_url, ex.title, json.dumps(list(ex.authors), ensure_ascii=False), ex.published,
+        ex.modified, ex.language, ex.description, ex.site_name,
+        json.dumps(list(ex.tags), ensure_ascii=False), ex.body, len(ex.body), footer_id,
+        article_hash(ex), ex.extractor,
+    )
+
+
+def insert_version(conn: sqlite3.Connection, article_id: int, version: int, capture_id: int | None,
+                   ex: Extraction, now: str) -> None:
+    """Add one article_versions row."""
+    conn.execute(
+        "INSERT INTO article_versions (article_id, version, capture_id, captured_at, title, authors,"
+        " published, modified, body, content_hash, extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (article_id, version, capture_id, now, ex.title, json.dumps(list(ex.authors), ensure_ascii=False),
+         ex.published, ex.modified, ex.body, article_hash(ex), ex.extractor),
+    )
+
+
+def insert_article(conn, source_id: int, url: str, ex: Extraction, footer_id, now: str) -> int:
+    """Add a new articles row and give its id."""
+    columns = ", ".join(("source_id", "url") + ARTICLE_FIELDS + ("first_seen", "last_seen"))
+    marks = ", ".join("?" * (len(ARTICLE_FIELDS) + 4))
+    cur = conn.execute(
+        f"INSERT INTO articles ({columns}) VALUES ({marks})",
+        (source_id, url) + article_values(ex, footer_id) + (now, now),
+    )
+    return cur.lastrowid
+
+
+def update_article(conn, article_id: int, ex: Extraction, footer_id, now: str, new_version: bool) -> None:
+    """Set the article's current fields from `ex`; count a version when the content changed."""
+    assignments = ", ".join(f"{name} = ?" for name in ARTICLE_FIELDS)
+    bump = ", versions = versions + 1" if new_version else ""
+    conn.execute(
+        f"UPDATE articles SET {assignments}, last_seen = ?{bump} WHERE id = ?",
+        article_values(ex, footer_id) + (now, article_id),
+    )
+
+
+def save_article(conn: sqlite3.Connection, source_id: int, capture_id: int | None, url: str,
+                 ex: Extraction, now: str) -> ArticleOutcome:
+    """Store one extracted article at canonical `url`; give what changed."""
+    footer_id = save_footer(conn, url, ex.footer, now)
+    row = conn.execute("SELECT id, content_hash, versions FROM articles WHERE url = ?", (url,)).fetchone()
+    if row is None:
+        article_id = insert_article(conn, source_id, url, ex, footer_id, now)
+        insert_version(conn, article_id, 1, capture_id, ex, now)
+        status = "new"
+    else:
+        article_id, old_hash, versions = row
+        status = "unchanged" if old_hash == article_hash(ex) else "changed"
+        update_article(conn, article_id, ex, footer_id, now, new_version=status == "changed")
+        if status == "changed":
+            insert_version(conn, article_id, versions + 1, capture_id, ex, now)
+    replace_people_and_tags(conn, article_id, ex)
+    new, removed = sync_comments(conn, article_id, ex.comments, ex.extractor, now)
+    if capture_id is not None:
+        conn.execute("UPDATE captures SET article_id = ? WHERE id = ?", (article_id, capture_id))
+    return ArticleOutcome(article_id, status, new, removed)
+
+
+def unique_keys(comments: tuple[Comment, ...]) -> list[tuple[str, Comment]]:
+    """Give each comment a key unique within its page (repeated keys get a ~N suffix)."""
+    seen: dict[str, int] = {}
+    keyed = []
+    for comment in comments:
+        count = seen.get(comment.id, 0)
+        seen[comment.id] = count + 1
+        keyed.append((comment.id if count == 0 else f"{comment.id}~{count + 1}", comment))
+    return keyed
+
+
+def sync_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...],
+                  extractor: str, now: str) -> tuple[int, int]:
+    """Match the page's comments to stored ones by key; give (new, removed) counts."""
+    stored = dict(conn.execute("SELECT key, removed_at FROM comments WHERE article_id = ?", (article_id,)))
+    new = 0
+    for key, c in unique_keys(comments):
+        values = (c.parent, c.position, c.author, c.published, c.text, now, extractor)
+        if key in stored:
+            conn.execute(
+                "UPDATE comments SET parent_key = ?, position = ?, author = ?, published = ?, text = ?,"
+                " last_seen = ?, extractor = ?, removed_at = NULL WHERE article_id = ? AND key = ?",
+                values + (article_id, key),
+            )
+            stored.pop(key)
+            continue
+        conn.execute(
+            "INSERT INTO comments (parent_key, position, author, published, text, last_seen, extractor,"
+            " article_id, key, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values + (article_id, key, now),
+        )
+        new += 1
+    vanished = [key for key, removed_at in stored.items() if removed_at is None]
+    conn.executemany(
+        "UPDATE comments SET removed_at = ? WHERE article_id = ? AND key = ?",
+        [(now, article_id, key) for key in vanished],
+    )
+    conn.execute(
+        "UPDATE articles SET comment_count = (SELECT count(*) FROM comments WHERE article_id = ?"
+        " AND removed_at IS NULL) WHERE id = ?",
+        (article_id, article_id),
+    )
+    return new, len(vanished)

@@ -1,0 +1,102 @@
+"""Sources, crawl runs, captures and links: the crawl ledger."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, fields
+
+from ..errors import ArchiveError
+from .records import CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
+
+COUNT_FIELDS = tuple(f.name for f in fields(CrawlCounts) if f.name != "skipped_reasons")
+
+
+def ensure_source(conn: sqlite3.Connection, name: str, url: str, config: dict | None, now: str) -> Source:
+    """Give the sources row named `name`, creating it or updating its URL and config."""
+    blob = json.dumps(config or {}, sort_keys=True)
+    conn.execute(
+        "INSERT INTO sources (name, url, config, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(name) DO UPDATE SET url = excluded.url, config = excluded.config",
+        (name, url, blob, now),
+    )
+    return get_source(conn, name)
+
+
+def get_source(conn: sqlite3.Connection, name: str) -> Source:
+    """Give the sources row named `name`; ArchiveError when there is none."""
+    row = conn.execute("SELECT id, name, url FROM sources WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise ArchiveError(f"no source named {name!r} in the archive", "see `archiver sources list`")
+    return Source(*row)
+
+
+def start_crawl(conn: sqlite3.Connection, source_id: int, now: str, config: dict | None, pid: int) -> int:
+    """Add a crawls row with status 'running' and give its id."""
+    cur = conn.execute(
+        "INSERT INTO crawls (source_id, started_at, status, config, pid) VALUES (?, ?, 'running', ?, ?)",
+        (source_id, now, json.dumps(config or {}, sort_keys=True, default=str), pid),
+    )
+    return cur.lastrowid
+
+
+def finish_crawl(conn: sqlite3.Connection, crawl_id: int, status: str, counts: CrawlCounts,
+                 now: str | None, message: str | None = None) -> None:
+    """Write the counts and status of a crawl run (finished when `now` is given)."""
+    sets = ", ".join(f"{name} = ?" for name in COUNT_FIELDS)
+    values = tuple(getattr(counts, name) for name in COUNT_FIELDS)
+    conn.execute(
+        f"UPDATE crawls SET {sets}, skipped_reasons = ?, status = ?, finished_at = ?, message = ? WHERE id = ?",
+        values + (json.dumps(counts.skipped_reasons, sort_keys=True), status, now, message, crawl_id),
+    )
+
+
+def get_crawl(conn: sqlite3.Connection, crawl_id: int) -> CrawlRun:
+    """Give one crawl run with its counts."""
+    cols = ", ".join(f"c.{name}" for name in COUNT_FIELDS)
+    row = conn.execute(
+        f"SELECT c.id, c.source_id, s.name, c.started_at, c.finished_at, c.status, c.skipped_reasons, {cols}"
+        " FROM crawls c JOIN sources s ON s.id = c.source_id WHERE c.id = ?",
+        (crawl_id,),
+    ).fetchone()
+    counts = CrawlCounts(**dict(zip(COUNT_FIELDS, row[7:])), skipped_reasons=json.loads(row[6] or "{}"))
+    return CrawlRun(*row[:6], counts=counts)
+
+
+def add_capture(conn: sqlite3.Connection, crawl_id: int | None, source_id: int | None,
+                capture: CaptureRecord) -> int:
+    """Add one captures row and give its id."""
+    data = asdict(capture)
+    columns = ", ".join(("crawl_id", "source_id") + tuple(data))
+    marks = ", ".join("?" * (len(data) + 2))
+    cur = conn.execute(f"INSERT INTO captures ({columns}) VALUES ({marks})",
+                       (crawl_id, source_id) + tuple(data.values()))
+    return cur.lastrowid
+
+
+def add_links(conn: sqlite3.Connection, capture_id: int, links: list[tuple[str, str]]) -> None:
+    """Record the off-site links, images, embeds and canonicals seen in one capture."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO links (capture_id, url, kind) VALUES (?, ?, ?)",
+        [(capture_id, url, kind) for url, kind in links],
+    )
+
+
+def last_validators(conn: sqlite3.Connection, url: str) -> Validators:
+    """Give the ETag and Last-Modified of the newest successful capture of `url`."""
+    row = conn.execute(
+        "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200"
+        " AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY id DESC LIMIT 1",
+        (url,),
+    ).fetchone()
+    return Validators(*row) if row else Validators()
+
+
+def touch_article(conn: sqlite3.Connection, url: str, capture_id: int, now: str) -> int | None:
+    """Move last_seen of an unchanged article (a 304); give its id, or None if not archived."""
+    row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+    if row is None:
+        return None
+    conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, row[0]))
+    conn.execute("UPDATE captures SET article_id = ? WHERE id = ?", (row[0], capture_id))
+    return row[0]

@@ -1,0 +1,181 @@
+"""Schema of the archive and its migrations, numbered by PRAGMA user_version."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+SCHEMA_V1 = """
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    config TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE crawls (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    discovered INTEGER NOT NULL DEFAULT 0,
+    fetched INTEGER NOT NULL DEFAULT 0,
+    not_modified INTEGER NOT NULL DEFAULT 0,
+    articles_new INTEGER NOT NULL DEFAULT 0,
+    articles_changed INTEGER NOT NULL DEFAULT 0,
+    articles_unchanged INTEGER NOT NULL DEFAULT 0,
+    comments_new INTEGER NOT NULL DEFAULT 0,
+    comments_removed INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    skipped_reasons TEXT,
+    message TEXT,
+    config TEXT,
+    pid INTEGER
+);
+CREATE TABLE footers (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    org TEXT,
+    address TEXT,
+    copyright TEXT,
+    text TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    UNIQUE (site, content_hash)
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    url TEXT NOT NULL UNIQUE,
+    canonical_url TEXT,
+    title TEXT,
+    authors TEXT,
+    published TEXT,
+    modified TEXT,
+    language TEXT,
+    description TEXT,
+    site_name TEXT,
+    tags TEXT,
+    body TEXT,
+    body_length INTEGER,
+    comment_count INTEGER NOT NULL DEFAULT 0,
+    footer_id INTEGER REFERENCES footers(id),
+    versions INTEGER NOT NULL DEFAULT 1,
+    content_hash TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    extractor TEXT
+);
+CREATE TABLE captures (
+    id INTEGER PRIMARY KEY,
+    crawl_id INTEGER REFERENCES crawls(id),
+    source_id INTEGER REFERENCES sources(id),
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status INTEGER,
+    fetched_at TEXT NOT NULL,
+    content_type TEXT,
+    length INTEGER,
+    sha256 TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    warc_file TEXT,
+    warc_offset INTEGER,
+    warc_length INTEGER,
+    decision TEXT NOT NULL,
+    reason TEXT,
+    article_id INTEGER REFERENCES articles(id),
+    extractor TEXT
+);
+CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    capture_id INTEGER REFERENCES captures(id),
+    captured_at TEXT NOT NULL,
+    title TEXT,
+    authors TEXT,
+    published TEXT,
+    modified TEXT,
+    body TEXT,
+    content_hash TEXT NOT NULL,
+    extractor TEXT,
+    UNIQUE (article_id, version)
+);
+CREATE TABLE authors (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE article_authors (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    author_id INTEGER NOT NULL REFERENCES authors(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (article_id, author_id)
+);
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE article_tags (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    tag_id INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (article_id, tag_id)
+);
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    key TEXT NOT NULL,
+    parent_key TEXT,
+    position INTEGER NOT NULL,
+    author TEXT,
+    published TEXT,
+    text TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    removed_at TEXT,
+    extractor TEXT,
+    UNIQUE (article_id, key)
+);
+CREATE TABLE links (
+    capture_id INTEGER NOT NULL REFERENCES captures(id),
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (capture_id, url, kind)
+);
+CREATE TABLE schedules (
+    source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+    cron TEXT NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE locks (
+    name TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    acquired_at TEXT NOT NULL
+);
+CREATE INDEX idx_articles_source ON articles(source_id);
+CREATE INDEX idx_articles_published ON articles(published);
+CREATE INDEX idx_articles_language ON articles(language);
+CREATE INDEX idx_captures_url ON captures(url);
+CREATE INDEX idx_captures_crawl ON captures(crawl_id);
+CREATE INDEX idx_captures_article ON captures(article_id);
+CREATE INDEX idx_versions_article ON article_versions(article_id);
+CREATE INDEX idx_comments_article ON comments(article_id, position);
+CREATE INDEX idx_article_authors_author ON article_authors(author_id);
+CREATE INDEX idx_article_tags_tag ON article_tags(tag_id);
+CREATE INDEX idx_crawls_source ON crawls(source_id, started_at);
+"""
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.executescript(SCHEMA_V1)
+    db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
+    db["comments"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+
+
+# Each entry brings the archive from version N to N+1; append, never edit.
+MIGRATIONS = (_v1,)
+LATEST = len(MIGRATIONS)
