@@ -1,0 +1,1 @@
+"""Benchmarks for the archiver: `python -m archiver.bench.eval` scores extraction."""

@@ -1,0 +1,58 @@
+"""Extraction: HTML bytes and a URL in, an `Extraction` (body, metadata, comments, footer) out.
+
+Pure: no network, no Scrapy, no SQLite, no global mutable state. Each page is
+parsed once with lxml; the readers of comments, footer and metadata work on that
+tree first, and the body is extracted last from the same tree with comment
+sections, footers and widgets taken out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from archiver import EXTRACTOR_VERSION
+from archiver.errors import ExtractionError
+from archiver.extract.body import detach, extract_body
+from archiver.extract.comments import extract_comments
+from archiver.extract.decode import DecodedPage, decode_html
+from archiver.extract.dom import is_inside, parse_tree
+from archiver.extract.footer import extract_footer, footer_elements
+from archiver.extract.metadata import extract_metadata
+from archiver.extract.model import Comment, Extraction, Footer
+from archiver.extract.noise import noise_elements
+from archiver.extract.structured import read_structured
+
+__all__ = ["Comment", "DecodedPage", "Extraction", "ExtractionError", "Footer", "decode_html", "extract_page"]
+
+
+def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> Extraction:
+    """Give everything extracted from one page; raise ExtractionError only if nothing parses."""
+    if not isinstance(html, (bytes, bytearray)):
+        raise ExtractionError(url, f"expected bytes, got {type(html).__name__}")
+    tree = parse_tree(decode_html(bytes(html), headers).text, url)
+    structured = read_structured(tree)
+    found = extract_comments(tree, structured)
+    comment_areas = set(found.found.items) | set(found.found.containers)
+    metadata = extract_metadata(tree, structured, url, lambda e: is_inside(e, comment_areas))
+    commenters = {c.author for c in found.comments if c.author}
+    footer = extract_footer(tree, structured)
+    # the readers above are done with the tree: the body is read from what is left
+    detach(list(found.found.containers) + list(found.found.items) + footer_elements(tree) + noise_elements(tree))
+    body = extract_body(tree, url, metadata.title, (c.text for c in found.comments))
+    return Extraction(
+        url=url,
+        title=metadata.title,
+        authors=tuple(a for a in metadata.authors if a not in commenters),
+        published=metadata.published,
+        modified=metadata.modified,
+        language=metadata.language,
+        description=metadata.description,
+        site_name=metadata.site_name,
+        tags=metadata.tags,
+        canonical_url=metadata.canonical_url,
+        page_type=metadata.page_type,
+        body=body,
+        comments=found.comments,
+        footer=footer,
+        extractor=EXTRACTOR_VERSION,
+    )

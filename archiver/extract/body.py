@@ -1,0 +1,53 @@
+"""The article body: trafilatura on a tree already rid of comments, footers and widgets."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+
+from archiver.extract.dom import clean_space
+
+TOKEN_RE = re.compile(r"\w+")
+# trafilatura logs every page it finds too short; that is our decision to report, not its.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def detach(elements: Iterable[HtmlElement]) -> None:
+    """Remove elements from their tree, keeping the text that follows each one."""
+    for element in elements:
+        parent = element.getparent()
+        if parent is not None:
+            element.drop_tree()
+
+
+def trafilatura_text(tree: HtmlElement, url: str) -> str:
+    """Give trafilatura's precision-minded text of a tree (it works on its own copy)."""
+    document = bare_extraction(
+        tree, url=url, favor_precision=True, include_comments=False, with_metadata=False, include_tables=True
+    )
+    return document.text if document is not None and document.text else ""
+
+
+def words(text: str) -> str:
+    """Give the lower-cased words of a text joined by single spaces, for comparisons."""
+    return " ".join(TOKEN_RE.findall(text.lower()))
+
+
+def keep_paragraph(paragraph: str, title_words: str, comment_words: set[str]) -> bool:
+    """Tell whether a paragraph belongs to the body (not the title again, not a comment)."""
+    found = words(paragraph)
+    return bool(found) and found != title_words and found not in comment_words
+
+
+def extract_body(tree: HtmlElement, url: str, title: str | None, comment_texts: Iterable[str]) -> str:
+    """Give the article body as paragraphs separated by blank lines."""
+    text = trafilatura_text(tree, url)
+    title_words = words(title or "")
+    comment_words = {words(text) for text in comment_texts}
+    paragraphs = [clean_space(line) for line in text.split("\n")]
+    kept = [p for p in paragraphs if keep_paragraph(p, title_words, comment_words)]
+    return "\n\n".join(kept)

@@ -1,0 +1,250 @@
+"""Reader comments of a page: id, parent, author, date and text of each, in page order."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from archiver.extract.comment_items import AUTHOR_RE, DATE_RE, CommentItems, find_comment_items
+from archiver.extract.dates import to_iso
+from archiver.extract.dom import class_tokens, clean_space, marker_text, tag_of, text_lines
+from archiver.extract.model import Comment
+from archiver.extract.structured import StructuredData, names_of
+
+TEXT_CLASSES = (
+    "comment-content", "comment-text", "comment-body", "comment-message", "comment_body",
+    "commentbody", "cooked", "post-body", "message", "content", "text", "body", "entry",
+)  # fmt: skip
+# Parts of a comment block that are not what the reader wrote.
+CHROME_RE = re.compile(
+    r"(^|[-_ ])(reply|reply-link|comment-reply-link|comment-meta|commentmetadata|comment-actions|actions"
+    r"|edit-link|share|vote|votes|likes|avatar|permalink|reply-to-tab|post-menu-area)([-_ ]|$)"
+)
+NESTING_RE = re.compile(r"(^|[-_ ])(indented|children|replies|comment-replies|sub-?comments|comment-children)([-_ ]|$)")
+AUTHOR_TRAILER_RE = re.compile(r"\s*(says|said|wrote|on|replied|commented)?\s*:?\s*$", re.IGNORECASE)
+REPLY_TO_ATTRIBUTES = ("data-parent-id", "data-parent", "data-reply-to", "data-in-reply-to", "data-parent-comment")
+MAX_AUTHOR_CHARS = 80
+
+
+class ItemReader:
+    """Reads the parts of the comment elements of one page (the set of items is fixed)."""
+
+    def __init__(self, found: CommentItems):
+        self.items = found.items
+        self.item_set = set(found.items)
+
+    def own_parts(self, item: HtmlElement) -> Iterator[HtmlElement]:
+        """Yield the descendants of an item that are not inside a nested comment."""
+        stack = list(reversed(item))
+        while stack:
+            element = stack.pop()
+            if element in self.item_set or not isinstance(element.tag, str):
+                continue
+            yield element
+            stack.extend(reversed(element))
+
+    def skip_in_text(self, element: HtmlElement) -> bool:
+        """Tell whether an element's text is left out of a comment's text."""
+        return element in self.item_set or bool(CHROME_RE.search(marker_text(element)))
+
+    def author(self, item: HtmlElement) -> str | None:
+        """Give the commenter's name shown in a comment, or None when none is shown."""
+        candidates = [e for e in self.own_parts(item) if is_author_part(e)]
+        while candidates:
+            first = candidates[0]
+            # the deepest part inside the first one is the most specific (b.fn in .comment-author)
+            inner = [e for e in candidates if first in e.iterancestors()]
+            name = author_name(inner[-1]) if inner else None
+            if name or author_name(first):
+                return name or author_name(first)
+            candidates = [e for e in candidates[1:] if e not in inner]
+        return None
+
+    def published(self, item: HtmlElement) -> str | None:
+        """Give the ISO date of a comment, or None when none can be read."""
+        for element in self.own_parts(item):
+            if is_date_part(element):
+                for value in (element.get("datetime"), element.get("content"), element.get("title")):
+                    if to_iso(value):
+                        return to_iso(value)
+                if to_iso(clean_space(element.text_content())):
+                    return to_iso(clean_space(element.text_content()))
+        return None
+
+    def text(self, item: HtmlElement) -> str:
+        """Give the text a commenter wrote, paragraphs separated by blank lines."""
+        part = self.text_part(item)
+        if part is not None:
+            return "\n\n".join(text_lines(part, self.skip_in_text))
+        skip = lambda e: self.skip_in_text(e) or is_author_part(e) or is_date_part(e)  # noqa: E731
+        return "\n\n".join(text_lines(item, skip))
+
+    def text_part(self, item: HtmlElement) -> HtmlElement | None:
+        """Give the element holding a comment's text (itemprop=text or a text class)."""
+        parts = list(self.own_parts(item))
+        for element in parts:
+            if element.get("itemprop") == "text":
+                return element
+        for name in TEXT_CLASSES:
+            for element in parts:
+                if name in class_tokens(element):
+                    return element
+        return None
+
+    def own_id(self, item: HtmlElement) -> str | None:
+        """Give the comment id the markup itself carries, if any."""
+        if item.get("id"):
+            return item.get("id")
+        previous = item.getprevious()
+        if previous is not None and tag_of(previous) == "a" and previous.get("id") and not len(previous):
+            return previous.get("id")  # Drupal puts <a id="comment-N"></a> before the comment
+        for attribute in ("data-comment-id", "data-id", "data-post-id"):
+            if item.get(attribute):
+                return item.get(attribute)
+        return None
+
+    def parent_item(self, item: HtmlElement) -> HtmlElement | None:
+        """Give the comment element that an item replies to, from nesting, or None."""
+        for ancestor in item.iterancestors():
+            if ancestor in self.item_set:
+                return ancestor
+            if NESTING_RE.search(marker_text(ancestor)):
+                previous = self.item_before(ancestor)
+                if previous is not None:
+                    return previous
+        return None
+
+    def item_before(self, block: HtmlElement) -> HtmlElement | None:
+        """Give the comment just before a replies block at its level (Drupal's .indented)."""
+        for sibling in block.itersiblings(preceding=True):
+            if sibling in self.item_set:
+                return sibling
+            inner = [e for e in sibling.iterdescendants() if e in self.item_set]
+            if inner:
+                return inner[0]
+        return None
+
+    def reply_to_ref(self, item: HtmlElement) -> str | None:
+        """Give the id that reply-to markup of an item points at, if any."""
+        for attribute in REPLY_TO_ATTRIBUTES:
+            if item.get(attribute):
+                return item.get(attribute)
+        for element in self.own_parts(item):
+            if tag_of(element) == "a" and "reply-to" in marker_text(element) + " " + element.get("rel", ""):
+                href = element.get("href", "")
+                if "#" in href:
+                    return href.split("#", 1)[1]
+        return None
+
+
+def is_author_part(element: HtmlElement) -> bool:
+    """Tell whether an element shows a commenter's name."""
+    if element.get("itemprop") in ("author", "creator"):
+        return True
+    return tag_of(element) == "cite" or bool(AUTHOR_RE.search(marker_text(element)))
+
+
+def is_date_part(element: HtmlElement) -> bool:
+    """Tell whether an element shows a comment's date."""
+    if element.get("itemprop") in ("dateCreated", "datePublished", "commentTime", "dateModified"):
+        return True
+    return tag_of(element) == "time" or bool(DATE_RE.search(marker_text(element)))
+
+
+def author_name(element: HtmlElement) -> str | None:
+    """Give the name in an author part (its itemprop=name if any), without "says:" trailers."""
+    names = element.xpath(".//*[@itemprop='name']")
+    node = names[0] if names else element
+    text = clean_space(" ".join(t for t in node.itertext(tag=None) if t))
+    text = AUTHOR_TRAILER_RE.sub("", text.split("\n")[0]).strip()
+    return text if 0 < len(text) <= MAX_AUTHOR_CHARS and not to_iso(text) else None
+
+
+def hashed_id(author: str | None, published: str | None, text: str) -> str:
+    """Give a stable id for a comment without one: a hash of author, date and text."""
+    digest = hashlib.sha1(f"{author or ''}\n{published or ''}\n{text}".encode()).hexdigest()
+    return f"c-{digest[:16]}"
+
+
+def unique(ident: str, seen: set[str]) -> str:
+    """Give an id not used yet on the page (repeats get a numbered suffix)."""
+    candidate, number = ident, 2
+    while candidate in seen:
+        candidate, number = f"{ident}-{number}", number + 1
+    seen.add(candidate)
+    return candidate
+
+
+def html_comments(found: CommentItems) -> tuple[Comment, ...]:
+    """Give the comments read from the comment elements, with parents resolved."""
+    reader = ItemReader(found)
+    drafts, ids, seen = [], {}, set()
+    for item in found.items:
+        author, published, text = reader.author(item), reader.published(item), reader.text(item)
+        if not text:
+            continue
+        ident = unique(reader.own_id(item) or hashed_id(author, published, text), seen)
+        ids[item] = ident
+        drafts.append((item, author, published, text))
+    by_anchor = {value: ids[item] for item, value in ((i, reader.own_id(i)) for i in ids) if value}
+    comments = []
+    for position, (item, author, published, text) in enumerate(drafts):
+        parent = reader.parent_item(item)
+        parent_id = ids.get(parent) if parent is not None else by_anchor.get(reader.reply_to_ref(item) or "")
+        comments.append(Comment(ids[item], parent_id, author, published, text, position))
+    return tuple(comments)
+
+
+def jsonld_comment_nodes(obj: dict, parent: str | None) -> Iterator[tuple[dict, str | None]]:
+    """Yield the JSON-LD Comment objects under an object with the id of their parent comment."""
+    values = obj.get("comment", [])
+    for value in values if isinstance(values, list) else [values]:
+        if isinstance(value, dict):
+            yield value, parent
+            ident = value.get("@id") or value.get("url")
+            yield from jsonld_comment_nodes(value, ident if isinstance(ident, str) else None)
+
+
+def jsonld_comment(node: dict, parent: str | None, position: int) -> Comment | None:
+    """Give one Comment from a JSON-LD Comment object, or None when it has no text."""
+    text = node.get("text") or node.get("description") or ""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    authors = names_of(node.get("author"))
+    published = to_iso(node.get("dateCreated")) or to_iso(node.get("datePublished"))
+    ident = node.get("@id") or node.get("url") or hashed_id(authors[0] if authors else None, published, text)
+    return Comment(str(ident), parent, authors[0] if authors else None, published, text.strip(), position)
+
+
+def jsonld_comments(structured: StructuredData) -> tuple[Comment, ...]:
+    """Give the comments declared in JSON-LD (Comment objects under a page object)."""
+    roots = [obj for obj in structured.objects if "comment" in obj and not obj.get("@type") == "Comment"]
+    nodes = [pair for root in roots[:1] for pair in jsonld_comment_nodes(root, None)]
+    comments = []
+    for node, parent in nodes:
+        comment = jsonld_comment(node, parent, len(comments))
+        if comment is not None:
+            comments.append(comment)
+    return tuple(comments)
+
+
+@dataclass(frozen=True)
+class PageComments:
+    """The reader comments of a page and the elements and sections they were read from."""
+
+    comments: tuple[Comment, ...]
+    found: CommentItems
+
+
+def extract_comments(tree: HtmlElement, structured: StructuredData) -> PageComments:
+    """Give the reader comments of a page with the elements they were read from.
+
+    The comments shown in the HTML come first; JSON-LD is used when the HTML shows none.
+    """
+    found = find_comment_items(tree)
+    comments = html_comments(found)
+    return PageComments(comments or jsonld_comments(structured), found)

@@ -1,0 +1,97 @@
+"""Parse a page once with lxml and read text out of the tree the way a reader sees it."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from archiver.errors import ExtractionError
+
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6"
+    " header hr li main nav ol p pre section table td th tr ul".split()
+)
+INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea"])
+# One parser per process is fine: lxml parsers hold no page state between calls.
+PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+def parse_tree(text: str, url: str) -> HtmlElement:
+    """Give the lxml tree of a page's text; raise ExtractionError when nothing parses."""
+    cleaned = XML_DECLARATION_RE.sub("", text.replace("\x00", ""), count=1)
+    if not cleaned.strip():
+        raise ExtractionError(url, "the page is empty")
+    try:
+        tree = document_fromstring(cleaned, parser=PARSER)
+    except (etree.ParserError, ValueError) as error:
+        raise ExtractionError(url, f"the HTML cannot be parsed ({error})") from error
+    if tree is None:
+        raise ExtractionError(url, "the HTML cannot be parsed")
+    return tree
+
+
+def class_tokens(element: HtmlElement) -> frozenset[str]:
+    """Give the lower-cased class tokens of an element."""
+    return frozenset(element.get("class", "").lower().split())
+
+
+def marker_text(element: HtmlElement) -> str:
+    """Give the id and class of an element as one lower-cased string to match names in."""
+    return f"{element.get('id', '')} {element.get('class', '')}".lower()
+
+
+def tag_of(element) -> str:
+    """Give the tag name of a node ("" for comments and processing instructions)."""
+    return element.tag if isinstance(element.tag, str) else ""
+
+
+def clean_space(text: str) -> str:
+    """Give a text with runs of spaces collapsed and ends stripped."""
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def _walk_text(element: HtmlElement, parts: list[str], skip) -> None:
+    """Append the visible text of an element to parts, with newlines at block edges."""
+    tag = tag_of(element)
+    if tag in INVISIBLE_TAGS or (skip is not None and skip(element)):
+        parts.append(element.tail or "")
+        return
+    block = tag in BLOCK_TAGS
+    parts.append("\n" if block else "")
+    parts.append(element.text or "")
+    for child in element:
+        _walk_text(child, parts, skip)
+    parts.append("\n" if block else "")
+    parts.append(element.tail or "")
+
+
+def text_lines(element: HtmlElement, skip=None) -> list[str]:
+    """Give the non-empty visible text lines of an element (blocks and <br> split lines).
+
+    `skip` is an optional predicate for sub-elements whose text is left out.
+    """
+    parts: list[str] = []
+    for child in [element]:
+        _walk_text(child, parts, skip)
+    parts[-1] = ""  # the element's own tail is outside it
+    lines = (clean_space(line) for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
+
+
+def visible_text(element: HtmlElement, skip=None) -> str:
+    """Give the visible text of an element on one line."""
+    return " ".join(text_lines(element, skip))
+
+
+def is_inside(element: HtmlElement, ancestors) -> bool:
+    """Tell whether an element is one of, or inside one of, the given elements."""
+    node = element
+    while node is not None:
+        if node in ancestors:
+            return True
+        node = node.getparent()
+    return False

@@ -1,0 +1,39 @@
+"""Boxes around an article that are never its body: players, fact-check and share boxes, related links."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from archiver.extract.dom import marker_text, tag_of
+
+NOISE_RE = re.compile(
+    r"(^|[\s_-])(share|sharing|share-?bar|social-?share|related|fact-?check(er)?|audio-?player|podcast-?player"
+    r"|newsletter|subscribe|also-?read|more-?stories|outbrain|taboola)([\s_-]|$)"
+)
+NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
+# A box holding most of the page's text is the page, whatever its class says.
+MAX_SHARE_OF_PAGE = 0.3
+
+
+def is_noise(element: HtmlElement) -> bool:
+    """Tell whether an element's id or class names it as a widget around the article."""
+    return tag_of(element) not in NEVER_NOISE_TAGS and bool(NOISE_RE.search(marker_text(element)))
+
+
+def small_enough(element: HtmlElement, page_chars: int) -> bool:
+    """Tell whether an element holds a small share of the page text and no <h1>."""
+    if element.find(".//h1") is not None:
+        return False
+    return len(element.text_content()) <= MAX_SHARE_OF_PAGE * page_chars
+
+
+def noise_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Give the outermost widget boxes of a page that can be dropped before body extraction."""
+    candidates = [e for e in tree.iter() if isinstance(e.tag, str) and is_noise(e)]
+    chosen = set(candidates)
+    outer = [e for e in candidates if not any(a in chosen for a in e.iterancestors())]
+    body = tree.find("body")
+    page_chars = len((body if body is not None else tree).text_content())
+    return [e for e in outer if small_enough(e, page_chars)]
