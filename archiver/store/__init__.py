@@ -39,6 +39,16 @@ class Archive:
         with transaction(self.conn):
             yield self
 
+    def begin(self) -> None:
+        """Open a write transaction that `commit()` ends (for batched writes across calls)."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        """End the open write transaction, if any."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
     def ensure_source(self, name: str, url: str, config: dict | None, now: str) -> Source:
         """Give the source named `name`, adding or updating it."""
         with self.batch():

@@ -93,8 +93,11 @@ def last_validators(conn: sqlite3.Connection, url: str) -> Validators:
 
 
 def touch_article(conn: sqlite3.Connection, url: str, capture_id: int, now: str) -> int | None:
-    """Move last_seen of an unchanged article (a 304); give its id, or None if not archived."""
-    row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+    """Move last_seen of the article last captured from `url` (a 304); give its id, or None."""
+    row = conn.execute(
+        "SELECT article_id FROM captures WHERE url = ? AND article_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+        (url,),
+    ).fetchone()
     if row is None:
         return None
     conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, row[0]))

@@ -1,0 +1,30 @@
+# News Archiver: `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS ?= ../shared/corpus
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test eval bench bench-search install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/archiver demo --db archive.db
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+eval: $(STAMP)
+	$(BIN)/python -m archiver.bench.eval --corpus $(CORPUS) --golden tests/golden
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

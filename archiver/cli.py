@@ -1,0 +1,180 @@
+"""The `archiver` command: parse arguments, call one layer, report. Errors become one line and exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ArchiverError
+
+DB_OPTION = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("archive.db"),
+                         show_default=True, help="Path of the SQLite archive.")
+
+
+def reported(func):
+    """Turn ArchiverError into a one-line message with exit code 2 (no traceback)."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ArchiverError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="archiver", message="%(prog)s %(version)s")
+def main():
+    """News Archiver: archive news sites with their reader comments and publisher footers."""
+
+
+@main.command()
+@click.argument("target")
+@DB_OPTION
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=Path("archiver.toml"),
+              show_default=True, help="Sources config, used when TARGET is a source name.")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many responses (0: no limit).")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or ARCHIVER_ setting, e.g. --set DOWNLOAD_DELAY=1 (repeatable).")
+@reported
+def crawl(target, db, config, max_pages, overrides):
+    """Crawl TARGET (a homepage URL or a source name) into the archive."""
+    from .runner import run_crawl
+    from .sources import resolve_target
+
+    crawl_target = resolve_target(target, config, max_pages)
+    run = run_crawl(crawl_target, db, parse_overrides(overrides))
+    click.echo(summary(run))
+    if not run.status.startswith("finished"):
+        sys.exit(1)
+
+
+def parse_overrides(pairs) -> dict:
+    """Give NAME=VALUE pairs as a dict; ArchiverError for a malformed pair."""
+    from .errors import ConfigError
+
+    result = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--set expects NAME=VALUE, got {pair!r}", "e.g. --set DOWNLOAD_DELAY=1")
+        result[name.strip()] = value
+    return result
+
+
+def summary(run) -> str:
+    """Give the end-of-crawl summary printed by `archiver crawl`."""
+    c = run.counts
+    reasons = ", ".join(f"{k}: {v}" for k, v in sorted(c.skipped_reasons.items())) or "none"
+    return (
+        f"crawl {run.id} of {run.source}: {run.status}\n"
+        f"  fetched {c.fetched} (not modified {c.not_modified}), discovered {c.discovered}\n"
+        f"  articles: {c.articles_new} new, {c.articles_changed} changed, {c.articles_unchanged} unchanged\n"
+        f"  comments: {c.comments_new} new, {c.comments_removed} removed\n"
+        f"  skipped {c.skipped} ({reasons}), errors {c.errors}"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="URL the pages were saved from (default: file:// URL of each file).")
+@reported
+def extract(files, url):
+    """Extract article, comments and footer from saved HTML FILES; print one JSON object per file."""
+    from .extract import extract_page
+    from .files import read_page
+
+    for path in files:
+        html = read_page(path)
+        page_url = url or path.resolve().as_uri()
+        click.echo(json.dumps(extract_page(html, page_url).to_dict(), ensure_ascii=False))
+
+
+@main.command()
+@click.argument("table")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--source", help="Only rows of this source (name).")
+@click.option("--since", help="Only rows dated on or after this ISO date (YYYY-MM-DD).")
+@click.option("--until", help="Only rows dated on or before this ISO date (YYYY-MM-DD).")
+@click.option("--search", help="Only rows matching this full-text query (articles and comments).")
+@reported
+def export(table, db, fmt, output, source, since, until, search):
+    """Export TABLE (articles, comments, versions, captures, crawls) as CSV or JSON lines, streamed."""
+    from .exporting import export_table
+
+    rows = export_table(db, table, source=source, since=since, until=until, search=search)
+    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        write_rows(rows, out, fmt)
+    finally:
+        if output:
+            out.close()
+
+
+def write_rows(rows, out, fmt: str) -> None:
+    """Write dict rows to `out` as CSV (header first) or JSON lines."""
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    writer = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 127.0.0.1 keeps it local.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option("--public", is_flag=True, help="Turn off arbitrary SQL, for deployments that others can reach.")
+@reported
+def serve(db, host, port, public):
+    """Serve the archive in Datasette (read-only) at http://HOST:PORT/."""
+    from .datasette.app import build_app, serve as run_server
+
+    app = build_app(db, public=public)
+    click.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl-C to stop)")
+    run_server(app, host, port)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port for Datasette.")
+@click.option("--no-serve", is_flag=True, help="Crawl the demo site, then exit without serving Datasette.")
+@reported
+def demo(db, port, no_serve):
+    """Serve the bundled demo news site, crawl it into the archive, then browse it in Datasette."""
+    from .datasette.app import build_app, check_port, serve as run_server
+    from .demo import serve_demo
+    from .runner import run_crawl
+    from .target import CrawlTarget
+
+    if not no_serve:
+        check_port("127.0.0.1", port)
+    with serve_demo() as site:
+        click.echo(f"Demo news site at {site.url}")
+        run = run_crawl(CrawlTarget.from_url(site.url), db)
+        click.echo(summary(run))
+    if no_serve:
+        return
+    app = build_app(db)
+    click.echo(f"Browse the archive at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    run_server(app, "127.0.0.1", port)
+
+
+if __name__ == "__main__":
+    main()

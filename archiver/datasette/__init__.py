@@ -1,0 +1,1 @@
+"""The archive in Datasette: metadata, plugin hooks and the app builder used by `archiver serve`."""

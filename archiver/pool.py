@@ -1,0 +1,50 @@
+"""A pool of worker processes that runs page analysis off the Twisted reactor."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Mapping
+
+from .analysis import PageAnalysis, analyze_safely
+from .errors import ExtractionError
+
+
+def pool_size(workers: int) -> int:
+    """Give the number of worker processes: `workers`, or one per core when it is 0."""
+    return workers if workers > 0 else max(1, os.cpu_count() or 1)
+
+
+class ExtractionPool:
+    """Analyse pages in worker processes; a page past its time limit gives an ExtractionError."""
+
+    def __init__(self, workers: int = 0, max_page_time: float = 30.0):
+        self.workers = pool_size(workers)
+        self.max_page_time = max_page_time
+        self._executor = ProcessPoolExecutor(self.workers)
+
+    async def analyze(self, body: bytes, url: str, headers: Mapping[str, str]) -> PageAnalysis | ExtractionError:
+        """Give the page's analysis, or the ExtractionError that stopped it."""
+        try:
+            future = self._executor.submit(analyze_safely, body, url, dict(headers))
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.max_page_time)
+        except asyncio.TimeoutError:
+            self._restart()
+            return ExtractionError(url, f"extraction took over {self.max_page_time:g} s")
+        except BrokenProcessPool:
+            self._restart()
+            return ExtractionError(url, "extraction worker died")
+
+    def _restart(self) -> None:
+        # A hung or dead worker cannot be cancelled alone: replace the whole pool.
+        old = self._executor
+        self._executor = ProcessPoolExecutor(self.workers)
+        for process in list(getattr(old, "_processes", {}).values()):
+            process.kill()
+        old.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self._executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,43 @@
+"""Run a crawl of one target in this process (Scrapy's CrawlerProcess) and give its ledger row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from . import __version__
+from .store import Archive, CrawlRun
+from .target import CrawlTarget
+
+
+def user_agent(contact_url: str | None) -> str:
+    """Give the User-Agent naming the project and, when set, the operator's contact URL."""
+    contact = f"; +{contact_url}" if contact_url else ""
+    return f"news-archiver/{__version__} (research news archiver{contact})"
+
+
+def crawl_settings(db_path: Path, overrides: dict | None = None) -> Settings:
+    """Give the Scrapy settings of a crawl into `db_path`, with `overrides` on top."""
+    settings = Settings()
+    settings.setmodule("archiver.settings", priority="project")
+    settings.set("ARCHIVER_DB", str(db_path), priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    settings.set("USER_AGENT", user_agent(settings.get("ARCHIVER_CONTACT_URL")), priority="cmdline")
+    return settings
+
+
+def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None) -> CrawlRun:
+    """Crawl `target` into the archive at `db_path` and give the finished crawl run."""
+    overrides = dict(overrides or {})
+    if target.max_pages:
+        overrides.setdefault("CLOSESPIDER_PAGECOUNT", target.max_pages)
+    process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+    crawler = process.create_crawler("news")
+    process.crawl(crawler, target=target)
+    process.start()
+    crawl_id = crawler.stats.get_value("archiver/crawl_id")
+    with Archive(db_path) as archive:
+        return archive.crawl(crawl_id)

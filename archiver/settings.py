@@ -1,0 +1,50 @@
+"""Scrapy settings of the archiver; our own are prefixed ARCHIVER_ and declared once with help."""
+
+from __future__ import annotations
+
+from . import __version__
+
+BOT_NAME = "news-archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Our settings: name -> (default, help). `archiver settings` and the README list them.
+ARCHIVER_SETTINGS = {
+    "ARCHIVER_DB": ("archive.db", "Path of the SQLite archive the crawl writes into."),
+    "ARCHIVER_WARC_DIR": (None, "Folder for raw captures as WARC files; default: warcs/ beside the archive."),
+    "ARCHIVER_CONTACT_URL": (None,
+                             "Contact URL sent in the User-Agent so site owners can reach the operator."),
+    "ARCHIVER_WORKERS": (0, "Extraction worker processes; 0 means one per CPU core."),
+    "ARCHIVER_BATCH_SIZE": (200, "Pages stored per write transaction."),
+    "ARCHIVER_MAX_PAGE_TIME": (30.0, "Seconds one page may spend in extraction before it is skipped."),
+    "ARCHIVER_MAX_DEPTH": (12, "Link depth from the start pages beyond which links are not followed."),
+    "ARCHIVER_MAX_QUERY_VARIANTS": (30, "Query-string variants of one path followed before it is treated as a trap."),
+    "ARCHIVER_CONDITIONAL": (True, "Send conditional requests (ETag, Last-Modified) for pages captured before."),
+    "ARCHIVER_PROGRESS": (None, "Live progress display: true, false, or None for 'when stderr is a terminal'."),
+}
+for _name, (_default, _help) in ARCHIVER_SETTINGS.items():
+    globals()[_name] = _default
+
+USER_AGENT = f"news-archiver/{__version__} (research news archiver)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+FEED_EXPORT_ENCODING = "utf-8"
+ITEM_PIPELINES = {"archiver.pipelines.ArchivePipeline": 500}
+DOWNLOADER_MIDDLEWARES = {
+    "archiver.middlewares.ConditionalRequestMiddleware": 590,
+}

@@ -1,0 +1,75 @@
+"""URL canonical form and crawl scope (courlan and w3lib do the work)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import courlan
+from w3lib.url import canonicalize_url
+
+from .errors import ConfigError
+
+WEB_SCHEMES = ("http", "https")
+
+
+def canonical(url: str) -> str:
+    """Give the canonical form of `url`: tracking parameters, fragment and default port dropped."""
+    try:
+        return canonicalize_url(courlan.normalize_url(url), keep_fragments=False)
+    except (ValueError, TypeError):
+        return url
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """Give `href` resolved against `base`, or None when it is not a web link."""
+    if not href:
+        return None
+    href = href.strip()
+    try:
+        url = urljoin(base, href)
+    except ValueError:
+        return None
+    return url if urlsplit(url).scheme in WEB_SCHEMES else None
+
+
+def host_of(url: str) -> str:
+    """Give the lower-case host of `url` without a leading www."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def check_start_url(url: str) -> str:
+    """Give `url` canonical when it is an absolute http(s) URL; ConfigError otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in WEB_SCHEMES or not parts.hostname:
+        raise ConfigError(f"not a site URL: {url!r}", "give an absolute http:// or https:// URL or a source name")
+    return canonical(url.strip())
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which URLs belong to a source: its hosts and optional include/exclude patterns."""
+
+    hosts: frozenset[str]
+    include: tuple[re.Pattern, ...] = ()
+    exclude: tuple[re.Pattern, ...] = ()
+
+    @classmethod
+    def for_urls(cls, urls, include=(), exclude=(), hosts=()) -> "Scope":
+        """Give the scope of the hosts of `urls` (plus `hosts`) with patterns compiled."""
+        all_hosts = frozenset(host_of(u) for u in urls) | frozenset(h.lower().removeprefix("www.") for h in hosts)
+        return cls(all_hosts, tuple(re.compile(p) for p in include), tuple(re.compile(p) for p in exclude))
+
+    def on_site(self, url: str) -> bool:
+        """Tell whether `url` is on one of the source's own hosts."""
+        return host_of(url) in self.hosts
+
+    def allows(self, url: str) -> bool:
+        """Tell whether `url` is on site and passes the include and exclude patterns."""
+        if not self.on_site(url):
+            return False
+        if any(p.search(url) for p in self.exclude):
+            return False
+        return not self.include or any(p.search(url) for p in self.include)

@@ -1,0 +1,103 @@
+"""Raw captures as WARC 1.1 records (warcio): written during crawls, read back for re-extraction."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import Mapping
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from . import __version__
+from .errors import ArchiveError
+
+# Scrapy hands us bodies already decoded, so these would no longer describe them.
+DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where one record lives: file name (relative to the WARC folder), offset and length."""
+
+    file: str
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
+class RawCapture:
+    """A response read back from a WARC file: URL, status, headers and body."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def http_headers(status: int, headers: Mapping[str, str], body: bytes) -> StatusAndHeaders:
+    """Give the response status line and headers as kept in the WARC record."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    kept = [(k, v) for k, v in headers.items() if k.lower() not in DROPPED_HEADERS]
+    kept.append(("Content-Length", str(len(body))))
+    return StatusAndHeaders(f"{status} {phrase}", kept, protocol="HTTP/1.1")
+
+
+class WarcWriter:
+    """Append request and response records of one crawl to a gzipped WARC file."""
+
+    def __init__(self, folder: Path, name: str):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.name = name
+        self._file = (folder / name).open("ab")
+        self._writer = WARCWriter(self._file, gzip=True, warc_version="WARC/1.1")
+        if self._file.tell() == 0:
+            info = {"software": f"news-archiver {__version__}", "format": "WARC File Format 1.1"}
+            self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+
+    def write_exchange(self, url: str, request_headers: Mapping[str, str], status: int,
+                       headers: Mapping[str, str], body: bytes, fetched_at: str) -> WarcLocation:
+        """Write the request and response records; give where the response record lives."""
+        date = {"WARC-Date": fetched_at.replace("+00:00", "Z")}
+        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        req_head = StatusAndHeaders(f"GET /{path} HTTP/1.1", list(request_headers.items()), is_http_request=True)
+        request = self._writer.create_warc_record(url, "request", http_headers=req_head, warc_headers_dict=dict(date))
+        response = self._writer.create_warc_record(
+            url, "response", payload=BytesIO(body), length=len(body),
+            http_headers=http_headers(status, headers, body), warc_headers_dict=dict(date),
+        )
+        self._writer.write_record(request)
+        offset = self._file.tell()
+        self._writer.write_record(response)
+        return WarcLocation(self.name, offset, self._file.tell() - offset)
+
+    def flush(self) -> None:
+        """Push buffered records to the file."""
+        self._file.flush()
+
+    def close(self) -> None:
+        """Close the WARC file."""
+        self._file.close()
+
+
+def read_capture(folder: Path, location: WarcLocation) -> RawCapture:
+    """Give the response kept at `location`; ArchiveError when it cannot be read."""
+    path = folder / location.file
+    try:
+        with path.open("rb") as f:
+            f.seek(location.offset)
+            record = next(iter(ArchiveIterator(f)))
+            body = record.content_stream().read()
+            status = int(record.http_headers.get_statuscode() or 0)
+            headers = dict(record.http_headers.headers)
+            return RawCapture(record.rec_headers.get_header("WARC-Target-URI"), status, headers, body)
+    except (OSError, StopIteration, ValueError, gzip.BadGzipFile) as exc:
+        raise ArchiveError(f"cannot read capture at {path}:{location.offset}: {exc}", "check the warcs/ folder") from exc

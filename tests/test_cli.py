@@ -1,0 +1,59 @@
+"""The command line: help everywhere, README coverage, one-line errors with exit code 2."""
+
+from pathlib import Path
+
+import click
+import pytest
+
+from archiver.cli import main
+
+from .conftest import ROOT, run_cli
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,), command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, prefix + (name,))
+
+
+def test_every_command_and_option_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for path, command in all_commands(main):
+        assert command.help, f"{' '.join(path)} has no help"
+        assert f"archiver {' '.join(path)}" in readme, f"README does not mention archiver {' '.join(path)}"
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"--{param.name} of {' '.join(path)} has no help"
+
+
+def test_version_through_the_entry_point():
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("archiver ")
+
+
+@pytest.mark.parametrize("args, words", [
+    (("crawl", "notaurl://"), "not a site URL"),
+    (("crawl", "nosuchsource"), "unknown source"),
+    (("export", "bananas"), "unknown export table"),
+    (("export", "articles", "--since", "last tuesday"), "not a date"),
+    (("extract", "does-not-exist.html"), "no such file"),
+])
+def test_bad_input_gives_one_line_and_exit_2(tmp_path, args, words):
+    db = tmp_path / "archive.db"
+    extra = ("--db", str(db)) if args[0] in ("crawl", "export") else ()
+    result = run_cli(*args, *extra, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_an_archive_is_refused_and_left_alone(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("my precious notes")
+    result = run_cli("export", "articles", "--db", str(notes))
+    assert result.returncode == 2
+    assert "not an archive" in result.stderr
+    assert notes.read_text() == "my precious notes"

@@ -1,0 +1,87 @@
+"""The store on real SQLite files: versions, comment history, footers, FTS kept in sync."""
+
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from archiver.errors import ArchiveError
+from archiver.extract.model import Comment, Extraction, Footer
+from archiver.store import Archive, CaptureRecord
+
+URL = "http://news.test/2026/01/02/story/"
+FOOTER = Footer(org="Test Media Ltd", address="1 Main St, Town", copyright="© 2026 Test Media Ltd", text="x")
+
+
+def page(body="First paragraph.\n\nSecond one.", comments=(), footer=FOOTER, title="A story"):
+    return Extraction(url=URL, title=title, authors=("Ann Writer",), published="2026-01-02",
+                      body=body, comments=tuple(comments), footer=footer, extractor="test")
+
+
+def comment(key, text, parent=None, position=0):
+    return Comment(id=key, parent=parent, author="Reader", published=None, text=text, position=position)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(tmp_path / "archive.db") as archive:
+        source = archive.ensure_source("news", "http://news.test/", {}, "2026-01-01T00:00:00+00:00")
+        archive.source_id = source.id
+        yield archive
+
+
+def save(archive, extraction, when):
+    with archive.batch():
+        capture = archive.add_capture(None, archive.source_id, CaptureRecord(URL, when, "article", status=200))
+        return archive.save_article(archive.source_id, capture, URL, extraction, when)
+
+
+def test_a_changed_article_gets_a_new_version_and_an_unchanged_one_does_not(archive, tmp_path):
+    assert save(archive, page(), "2026-01-02T10:00:00+00:00").status == "new"
+    assert save(archive, page(), "2026-01-03T10:00:00+00:00").status == "unchanged"
+    assert save(archive, page(body="First paragraph, corrected."), "2026-01-04T10:00:00+00:00").status == "changed"
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    article = next(db["articles"].rows)
+    assert (article["versions"], article["first_seen"][:10], article["last_seen"][:10]) == (2, "2026-01-02", "2026-01-04")
+    assert [v["body"][:20] for v in db["article_versions"].rows_where(order_by="version")] == [
+        "First paragraph.\n\nSe", "First paragraph, cor"]
+
+
+def test_comments_are_matched_by_key_and_removed_ones_stay_with_removed_at(archive, tmp_path):
+    save(archive, page(comments=[comment("c1", "first"), comment("c2", "second", "c1", 1)]), "2026-01-02T00:00:00+00:00")
+    outcome = save(archive, page(comments=[comment("c1", "first"), comment("c3", "third", None, 1)]),
+                   "2026-01-03T00:00:00+00:00")
+    assert (outcome.comments_new, outcome.comments_removed) == (1, 1)
+    rows = {r["key"]: r for r in sqlite_utils.Database(tmp_path / "archive.db")["comments"].rows}
+    assert rows["c2"]["removed_at"].startswith("2026-01-03") and rows["c2"]["parent_key"] == "c1"
+    assert rows["c1"]["removed_at"] is None and rows["c1"]["last_seen"].startswith("2026-01-03")
+    assert rows["c3"]["first_seen"].startswith("2026-01-03")
+
+
+def test_footers_are_versioned_per_site(archive, tmp_path):
+    save(archive, page(), "2026-01-02T00:00:00+00:00")
+    save(archive, page(footer=Footer(org="New Owner Inc", text="y")), "2026-01-03T00:00:00+00:00")
+    save(archive, page(footer=Footer(org="New Owner Inc", text="y")), "2026-01-04T00:00:00+00:00")
+    orgs = [r["org"] for r in sqlite_utils.Database(tmp_path / "archive.db")["footers"].rows_where(order_by="id")]
+    assert orgs == ["Test Media Ltd", "New Owner Inc"]
+
+
+def test_full_text_search_follows_every_write(archive, tmp_path):
+    save(archive, page(body="The mayor spoke about tramways.", comments=[comment("c1", "Nonsense about trams")]),
+         "2026-01-02T00:00:00+00:00")
+    save(archive, page(body="The mayor spoke about bicycles."), "2026-01-03T00:00:00+00:00")
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'tramways'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'bicycles'").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM comments_fts WHERE comments_fts MATCH 'trams'").fetchone()[0] == 1
+
+
+def test_an_archive_with_a_newer_schema_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    Archive(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version=99")
+    conn.close()
+    with pytest.raises(ArchiveError, match="newer"):
+        Archive(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
