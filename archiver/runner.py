@@ -34,7 +34,7 @@ def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None)
     overrides = dict(overrides or {})
     if target.max_pages:
         overrides.setdefault("CLOSESPIDER_PAGECOUNT", target.max_pages)
-    process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(db_path, overrides))
     crawler = process.create_crawler("news")
     process.crawl(crawler, target=target)
     process.start()

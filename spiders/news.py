@@ -80,10 +80,10 @@ class NewsSpider(scrapy.Spider):
     # -- discovery documents ------------------------------------------------------------
 
     def discovery_item(self, response, reason: str) -> FetchedItem:
-        decision = "discovery" if response.status < 300 else "error"
-        if response.status == 404:
-            reason = f"{reason}: not found"
-        return self.fetched_item(response, decision, reason)
+        # A missing /sitemap.xml or /feed/ is a probe that found nothing, not an error.
+        if response.status >= 300:
+            reason = f"{reason} not found (HTTP {response.status})"
+        return self.fetched_item(response, "discovery", reason)
 
     def parse_robots(self, response):
         yield self.discovery_item(response, "robots.txt")
@@ -133,7 +133,8 @@ class NewsSpider(scrapy.Spider):
         yield self.page_item(response, result)
         depth = response.meta.get("page_depth", 0) + 1
         for url in result.links.anchors + result.links.feeds:
-            yield from self.follow(url, depth)
+            for request in self.follow(url, depth):
+                yield request
 
     def page_problem(self, response) -> tuple[str, str] | None:
         """Give (decision, reason) when a response cannot be a page to analyse."""
