@@ -25,7 +25,9 @@ EXCLUDED_AREA_RE = re.compile(
 CONTAINER_PARTS = frozenset(["comments", "comment", "discussion", "responses", "reactions", "replies"])
 NOT_CONTAINER_PARTS = frozenset(["open", "closed", "status", "count", "link", "form", "respond", "widget", "number"])
 AUTHOR_RE = re.compile(r"(^|[-_ ])(author|fn|username|user-?name|commenter|nickname|name|user|poster)([-_ ]|$)")
-DATE_RE = re.compile(r"(^|[-_ ])(date|time|datetime|timestamp|published|posted)([-_ ]|$)")
+DATE_RE = re.compile(
+    r"(^|[-_ ])(date|time|datetime|timestamp|published|posted|meta|metadata|commentmetadata|submitted)([-_ ]|$)"
+)
 PING_TEXT_RE = re.compile(r"^\s*(pingback|trackback)\s*:", re.IGNORECASE)
 MIN_REPEATS = 2
 
@@ -79,7 +81,7 @@ def is_container(element: HtmlElement) -> bool:
 
 def keep_item(element: HtmlElement) -> bool:
     """Tell whether a candidate is a real reader comment: visible text, no ping, no widget."""
-    if in_excluded_area(element):
+    if in_excluded_area(element) or class_tokens(element) & NOT_ITEM_CLASSES:
         return False
     text = visible_text(element)
     return bool(text) and not PING_TEXT_RE.match(text)

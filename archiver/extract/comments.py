@@ -25,7 +25,7 @@ CHROME_RE = re.compile(
     r"|edit-link|share|vote|votes|likes|avatar|permalink|reply-to-tab|post-menu-area)([-_ ]|$)"
 )
 NESTING_RE = re.compile(r"(^|[-_ ])(indented|children|replies|comment-replies|sub-?comments|comment-children)([-_ ]|$)")
-AUTHOR_TRAILER_RE = re.compile(r"\s*(says|said|wrote|on|replied|commented)?\s*:?\s*$", re.IGNORECASE)
+AUTHOR_TRAILER_RE = re.compile(r"(\s+(says|said|wrote|on|replied|commented))?\s*:?\s*$", re.IGNORECASE)
 REPLY_TO_ATTRIBUTES = ("data-parent-id", "data-parent", "data-reply-to", "data-in-reply-to", "data-parent-comment")
 MAX_AUTHOR_CHARS = 80
 
@@ -91,7 +91,7 @@ class ItemReader:
                 return element
         for name in TEXT_CLASSES:
             for element in parts:
-                if name in class_tokens(element):
+                if class_has(element, name):
                     return element
         return None
 
@@ -139,6 +139,11 @@ class ItemReader:
                 if "#" in href:
                     return href.split("#", 1)[1]
         return None
+
+
+def class_has(element: HtmlElement, name: str) -> bool:
+    """Tell whether a class token is a name or ends with it after a - or _ ("cmt__text")."""
+    return any(token == name or re.search(rf"[-_]{name}$", token) for token in class_tokens(element))
 
 
 def is_author_part(element: HtmlElement) -> bool:

@@ -74,10 +74,9 @@ def text_lines(element: HtmlElement, skip=None) -> list[str]:
 
     `skip` is an optional predicate for sub-elements whose text is left out.
     """
-    parts: list[str] = []
-    for child in [element]:
+    parts: list[str] = [element.text or ""]
+    for child in element:  # the element itself is never skipped, only what is inside it
         _walk_text(child, parts, skip)
-    parts[-1] = ""  # the element's own tail is outside it
     lines = (clean_space(line) for line in "".join(parts).split("\n"))
     return [line for line in lines if line]
 

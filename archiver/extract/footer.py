@@ -19,7 +19,7 @@ HOLDER_NOISE_RE = re.compile(
     re.IGNORECASE,
 )
 LEGAL_SUFFIX_RE = re.compile(
-    r"\b(LLC|L\.L\.C\.|Ltd\.?|Limited|Inc\.?|Incorporated|GmbH|AG|S\.A\.?|SA|S\.L\.|SAS|S\.p\.A\.|plc|PLC"
+    r"\S\s+(LLC|L\.L\.C\.|Ltd\.?|Limited|Inc\.?|Incorporated|GmbH|AG|S\.A\.?|SA|S\.L\.|SAS|S\.p\.A\.|plc|PLC"
     r"|Corp\.?|Corporation|LLP|LP|B\.V\.|N\.V\.|Pty\.? Ltd\.?|Oy|AB|A/S|Media|Group|Holdings|Company|Co\.)$"
 )
 STREET_RE = re.compile(
@@ -99,14 +99,11 @@ def structured_org(structured: StructuredData, tree: HtmlElement) -> OrgNames:
 
 
 def postal_parts(value: dict) -> list[str]:
-    """Give the lines of a schema.org PostalAddress object: street, locality, country."""
-    locality = " ".join(
-        str(value.get(key, "")).strip() for key in ("addressLocality", "addressRegion", "postalCode")
-    ).strip()
-    locality = re.sub(r"^(\S[^ ]*) ", r"\1, ", locality, count=1) if value.get("addressRegion") else locality
+    """Give the parts of a schema.org PostalAddress: street, locality, "region postcode", country."""
     country = value.get("addressCountry")
     country = country.get("name") if isinstance(country, dict) else country
-    parts = [value.get("streetAddress"), locality, country]
+    region = " ".join(str(value.get(key) or "").strip() for key in ("addressRegion", "postalCode")).strip()
+    parts = [value.get("streetAddress"), value.get("addressLocality"), region, country]
     return [clean_space(str(part)) for part in parts if part]
 
 

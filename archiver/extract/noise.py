@@ -12,6 +12,9 @@ NOISE_RE = re.compile(
     r"(^|[\s_-])(share|sharing|share-?bar|social-?share|related|fact-?check(er)?|audio-?player|podcast-?player"
     r"|newsletter|subscribe|also-?read|more-?stories|outbrain|taboola)([\s_-]|$)"
 )
+TIME_CODE_RE = re.compile(r"\b\d{1,2}:\d\d\b")
+# A player shows a label, a time and a duration; more words than this is article text.
+MAX_PLAYER_CHARS = 120
 NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
 # A box holding most of the page's text is the page, whatever its class says.
 MAX_SHARE_OF_PAGE = 0.3
@@ -29,9 +32,26 @@ def small_enough(element: HtmlElement, page_chars: int) -> bool:
     return len(element.text_content()) <= MAX_SHARE_OF_PAGE * page_chars
 
 
+def player_box(media: HtmlElement) -> HtmlElement:
+    """Give the widest box around a media element that holds only a player's few words."""
+    box = media
+    for ancestor in media.iterancestors():
+        if tag_of(ancestor) in NEVER_NOISE_TAGS or len(ancestor.text_content()) > MAX_PLAYER_CHARS:
+            break
+        box = ancestor
+    return box
+
+
+def player_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Give media players: boxes around <audio>/<video>, or buttons next to a time code."""
+    media = list(tree.iter("audio", "video"))
+    media += [b for b in tree.iter("button") if TIME_CODE_RE.search(b.getparent().text_content())]
+    return [player_box(element) for element in media]
+
+
 def noise_elements(tree: HtmlElement) -> list[HtmlElement]:
     """Give the outermost widget boxes of a page that can be dropped before body extraction."""
-    candidates = [e for e in tree.iter() if isinstance(e.tag, str) and is_noise(e)]
+    candidates = [e for e in tree.iter() if isinstance(e.tag, str) and is_noise(e)] + player_elements(tree)
     chosen = set(candidates)
     outer = [e for e in candidates if not any(a in chosen for a in e.iterancestors())]
     body = tree.find("body")
