@@ -15,7 +15,7 @@ from archiver.errors import ExtractionError
 from archiver.extract.body import detach, extract_body
 from archiver.extract.comments import extract_comments
 from archiver.extract.decode import DecodedPage, decode_html
-from archiver.extract.dom import is_inside, parse_tree
+from archiver.extract.dom import is_inside, marked_elements, parse_tree
 from archiver.extract.footer import extract_footer, footer_elements
 from archiver.extract.metadata import extract_metadata
 from archiver.extract.model import Comment, Extraction, Footer
@@ -31,13 +31,14 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
         raise ExtractionError(url, f"expected bytes, got {type(html).__name__}")
     tree = parse_tree(decode_html(bytes(html), headers).text, url)
     structured = read_structured(tree)
-    found = extract_comments(tree, structured)
+    marked = marked_elements(tree)
+    found = extract_comments(tree, marked, structured)
     comment_areas = set(found.found.items) | set(found.found.containers)
     metadata = extract_metadata(tree, structured, url, lambda e: is_inside(e, comment_areas))
     commenters = {c.author for c in found.comments if c.author}
     footer = extract_footer(tree, structured)
     # the readers above are done with the tree: the body is read from what is left
-    detach(list(found.found.containers) + list(found.found.items) + footer_elements(tree) + noise_elements(tree))
+    detach(list(found.found.containers) + list(found.found.items) + footer_elements(tree) + noise_elements(tree, marked))
     body = extract_body(tree, url, metadata.title, (c.text for c in found.comments))
     return Extraction(
         url=url,

@@ -12,6 +12,8 @@ from trafilatura import bare_extraction
 from archiver.extract.dom import clean_space
 
 TOKEN_RE = re.compile(r"\w+")
+# Less text than this in the other chunks is a teaser or caption, not the rest of the article.
+MIN_CHUNK_CHARS = 300
 # trafilatura logs every page it finds too short; that is our decision to report, not its.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
@@ -43,11 +45,38 @@ def keep_paragraph(paragraph: str, title_words: str, comment_words: set[str]) ->
     return bool(found) and found != title_words and found not in comment_words
 
 
+def chunk_signature(element: HtmlElement) -> tuple[str, str]:
+    """Give the tag and class of an element: what the chunks of one article body share."""
+    return element.tag, element.get("class", "").strip()
+
+
+def continued_chunks(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Give the paragraphs of body chunks the extraction missed, in page order.
+
+    Some layouts cut one article into several containers of the same tag and class
+    (between ads or pull quotes); trafilatura keeps only the first. The paragraphs
+    of the other containers with the signature of the extracted ones are returned.
+    """
+    found = {words(p) for p in paragraphs}
+    sources = [p.getparent() for p in tree.iter("p") if words(p.text_content()) in found]
+    signatures = {chunk_signature(e) for e in sources if e is not None and e.get("class")}
+    if len(signatures) != 1:
+        return []
+    signature = signatures.pop()
+    missing = []
+    for element in tree.iter(signature[0]):
+        if chunk_signature(element) == signature and element not in sources:
+            texts = [clean_space(p.text_content()) for p in element.iterchildren("p")]
+            missing.extend(t for t in texts if t and words(t) not in found)
+    return missing if sum(map(len, missing)) >= MIN_CHUNK_CHARS else []
+
+
 def extract_body(tree: HtmlElement, url: str, title: str | None, comment_texts: Iterable[str]) -> str:
     """Give the article body as paragraphs separated by blank lines."""
     text = trafilatura_text(tree, url)
     title_words = words(title or "")
     comment_words = {words(text) for text in comment_texts}
     paragraphs = [clean_space(line) for line in text.split("\n")]
+    paragraphs += continued_chunks(tree, paragraphs)
     kept = [p for p in paragraphs if keep_paragraph(p, title_words, comment_words)]
     return "\n\n".join(kept)

@@ -12,9 +12,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml.html import HtmlElement
 
-from archiver.extract.dom import class_tokens, marker_text, tag_of, visible_text
+from archiver.extract.dom import MarkedElement, class_tokens, marker_text, tag_of, visible_text
 
 ITEM_CLASSES = frozenset(["comment", "comment-item", "comment-entry", "topic-post", "js-comment", "comment-wrap"])
 NOT_ITEM_CLASSES = frozenset(["pingback", "trackback", "recentcomments", "widget"])
@@ -30,6 +31,9 @@ DATE_RE = re.compile(
 )
 PING_TEXT_RE = re.compile(r"^\s*(pingback|trackback)\s*:", re.IGNORECASE)
 MIN_REPEATS = 2
+CONTAINER_HINT_RE = re.compile(r"comment|discussion|response|reaction|replies")
+ITEM_HINT_RE = re.compile(r"comment|topic-post")
+MICRODATA_XPATH = etree.XPath("//*[contains(@itemtype, 'omment')]")
 
 
 @dataclass(frozen=True)
@@ -87,12 +91,11 @@ def keep_item(element: HtmlElement) -> bool:
     return bool(text) and not PING_TEXT_RE.match(text)
 
 
-def marked_items(tree: HtmlElement) -> list[HtmlElement]:
+def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the elements marked as comments by microdata or class names, in page order."""
+    candidates = set(MICRODATA_XPATH(tree)) | {m.element for m in marked if ITEM_HINT_RE.search(m.marker)}
     found = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in (e for e in tree.iter() if e in candidates):
         if is_comment_microdata(element) or (is_class_item(element) and not is_forum_opening_post(element)):
             found.append(element)
     return [element for element in found if keep_item(element)]
@@ -104,9 +107,9 @@ def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
-def containers_of(tree: HtmlElement) -> list[HtmlElement]:
+def containers_of(marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the outermost comments sections of a page (with or without comments in them)."""
-    return outermost([e for e in tree.iter() if isinstance(e.tag, str) and is_container(e)])
+    return outermost([m.element for m in marked if CONTAINER_HINT_RE.search(m.marker) and is_container(m.element)])
 
 
 def block_signature(element: HtmlElement) -> tuple[str, str]:
@@ -136,10 +139,10 @@ def repeated_blocks(container: HtmlElement) -> list[HtmlElement]:
     return [element for element in best if keep_item(element)]
 
 
-def find_comment_items(tree: HtmlElement) -> CommentItems:
+def find_comment_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> CommentItems:
     """Give the reader-comment elements of a page in page order, with their sections."""
-    containers = containers_of(tree)
-    items = marked_items(tree)
+    containers = containers_of(marked)
+    items = marked_items(tree, marked)
     if not items:
         items = [block for container in containers for block in repeated_blocks(container)]
     return CommentItems(tuple(items), tuple(containers))

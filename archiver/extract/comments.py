@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 
 from archiver.extract.comment_items import AUTHOR_RE, DATE_RE, CommentItems, find_comment_items
 from archiver.extract.dates import to_iso
-from archiver.extract.dom import class_tokens, clean_space, marker_text, tag_of, text_lines
+from archiver.extract.dom import MarkedElement, class_tokens, clean_space, marker_text, tag_of, text_lines
 from archiver.extract.model import Comment
 from archiver.extract.structured import StructuredData, names_of
 
@@ -245,11 +245,11 @@ class PageComments:
     found: CommentItems
 
 
-def extract_comments(tree: HtmlElement, structured: StructuredData) -> PageComments:
+def extract_comments(tree: HtmlElement, marked: tuple[MarkedElement, ...], structured: StructuredData) -> PageComments:
     """Give the reader comments of a page with the elements they were read from.
 
     The comments shown in the HTML come first; JSON-LD is used when the HTML shows none.
     """
-    found = find_comment_items(tree)
+    found = find_comment_items(tree, marked)
     comments = html_comments(found)
     return PageComments(comments or jsonld_comments(structured), found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
@@ -17,6 +18,7 @@ BLOCK_TAGS = frozenset(
 )
 INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea"])
 # One parser per process is fine: lxml parsers hold no page state between calls.
+MARKED_XPATH = etree.XPath("//*[@class or @id]")
 PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
@@ -32,6 +34,19 @@ def parse_tree(text: str, url: str) -> HtmlElement:
     if tree is None:
         raise ExtractionError(url, "the HTML cannot be parsed")
     return tree
+
+
+@dataclass(frozen=True)
+class MarkedElement:
+    """An element that has an id or a class, with both lower-cased in one string."""
+
+    element: HtmlElement
+    marker: str
+
+
+def marked_elements(tree: HtmlElement) -> tuple[MarkedElement, ...]:
+    """Give every element with an id or class, in page order (one pass shared by all readers)."""
+    return tuple(MarkedElement(e, marker_text(e)) for e in MARKED_XPATH(tree))
 
 
 def class_tokens(element: HtmlElement) -> frozenset[str]:

@@ -6,7 +6,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from archiver.extract.dom import marker_text, tag_of
+from archiver.extract.dom import MarkedElement, tag_of
 
 NOISE_RE = re.compile(
     r"(^|[\s_-])(share|sharing|share-?bar|social-?share|related|fact-?check(er)?|audio-?player|podcast-?player"
@@ -20,9 +20,9 @@ NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
 MAX_SHARE_OF_PAGE = 0.3
 
 
-def is_noise(element: HtmlElement) -> bool:
+def is_noise(marked: MarkedElement) -> bool:
     """Tell whether an element's id or class names it as a widget around the article."""
-    return tag_of(element) not in NEVER_NOISE_TAGS and bool(NOISE_RE.search(marker_text(element)))
+    return tag_of(marked.element) not in NEVER_NOISE_TAGS and bool(NOISE_RE.search(marked.marker))
 
 
 def small_enough(element: HtmlElement, page_chars: int) -> bool:
@@ -49,9 +49,9 @@ def player_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [player_box(element) for element in media]
 
 
-def noise_elements(tree: HtmlElement) -> list[HtmlElement]:
+def noise_elements(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the outermost widget boxes of a page that can be dropped before body extraction."""
-    candidates = [e for e in tree.iter() if isinstance(e.tag, str) and is_noise(e)] + player_elements(tree)
+    candidates = [m.element for m in marked if is_noise(m)] + player_elements(tree)
     chosen = set(candidates)
     outer = [e for e in candidates if not any(a in chosen for a in e.iterancestors())]
     body = tree.find("body")
