@@ -50,6 +50,15 @@ def chunk_signature(element: HtmlElement) -> tuple[str, str]:
     return element.tag, element.get("class", "").strip()
 
 
+def iter_after(tree: HtmlElement, first: HtmlElement, tag: str):
+    """Yield the elements with a tag that come after an element in page order."""
+    seen = False
+    for element in tree.iter(tag):
+        if seen:
+            yield element
+        seen = seen or element is first
+
+
 def continued_chunks(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     """Give the paragraphs of body chunks the extraction missed, in page order.
 
@@ -59,12 +68,15 @@ def continued_chunks(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     """
     found = {words(p) for p in paragraphs}
     sources = [p.getparent() for p in tree.iter("p") if words(p.text_content()) in found]
-    signatures = {chunk_signature(e) for e in sources if e is not None and e.get("class")}
+    sources = [e for e in sources if e is not None]
+    signatures = {chunk_signature(e) for e in sources if e.get("class")}
     if len(signatures) != 1:
         return []
-    signature = signatures.pop()
-    missing = []
-    for element in tree.iter(signature[0]):
+    signature, missing = signatures.pop(), []
+    first = next(e for e in sources if chunk_signature(e) == signature)
+    # only what follows the first chunk continues the article; same-class blocks before it
+    # are leads, quotes or teasers
+    for element in iter_after(tree, first, signature[0]):
         if chunk_signature(element) == signature and element not in sources:
             texts = [clean_space(p.text_content()) for p in element.iterchildren("p")]
             missing.extend(t for t in texts if t and words(t) not in found)

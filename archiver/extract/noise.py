@@ -15,6 +15,13 @@ NOISE_RE = re.compile(
 TIME_CODE_RE = re.compile(r"\b\d{1,2}:\d\d\b")
 # A player shows a label, a time and a duration; more words than this is article text.
 MAX_PLAYER_CHARS = 120
+LINK_LABEL_RE = re.compile(
+    r"^\W*(related|read more|read also|also read|see more|see also|more|also on \S+|recommended|watch|"
+    r"listen|click here|more from \S+)\b\W*",
+    re.IGNORECASE,
+)
+MAX_LINK_LINE_CHARS = 200
+LINKED_SHARE = 0.6
 NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
 # A box holding most of the page's text is the page, whatever its class says.
 MAX_SHARE_OF_PAGE = 0.3
@@ -49,9 +56,23 @@ def player_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [player_box(element) for element in media]
 
 
+def is_link_line(element: HtmlElement) -> bool:
+    """Tell whether a paragraph is a labelled link to another story ("Related: <a>...</a>")."""
+    text = element.text_content().strip()
+    if len(text) > MAX_LINK_LINE_CHARS or not LINK_LABEL_RE.match(text):
+        return False
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    return linked >= LINKED_SHARE * len(LINK_LABEL_RE.sub("", text, count=1))
+
+
+def link_lines(tree: HtmlElement) -> list[HtmlElement]:
+    """Give the in-article paragraphs that only point readers to other stories."""
+    return [p for p in tree.iter("p", "li", "h3", "h4") if p.find(".//a") is not None and is_link_line(p)]
+
+
 def noise_elements(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the outermost widget boxes of a page that can be dropped before body extraction."""
-    candidates = [m.element for m in marked if is_noise(m)] + player_elements(tree)
+    candidates = [m.element for m in marked if is_noise(m)] + player_elements(tree) + link_lines(tree)
     chosen = set(candidates)
     outer = [e for e in candidates if not any(a in chosen for a in e.iterancestors())]
     body = tree.find("body")
