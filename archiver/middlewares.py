@@ -1,12 +1,19 @@
-"""Downloader middlewares: conditional requests from the archive's validators."""
+"""Downloader middlewares: conditional requests from the archive's validators, polite retries."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
-from scrapy.exceptions import NotConfigured
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from .store import Archive
+from .urls import canonical
 
 
 class ConditionalRequestMiddleware:
@@ -42,3 +49,60 @@ class ConditionalRequestMiddleware:
     def close_spider(self) -> None:
         if self._archive is not None:
             self._archive.close()
+
+
+def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
+    """Give the delay a Retry-After header asks for (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retry 5xx, 429 and network errors after a pause: Retry-After when the server sends one
+    (capped by ARCHIVER_MAX_RETRY_AFTER), else exponential backoff from ARCHIVER_RETRY_BACKOFF."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("ARCHIVER_RETRY_BACKOFF")
+        self.cap = settings.getfloat("ARCHIVER_MAX_RETRY_AFTER")
+
+    def delay(self, request, response=None) -> float:
+        """Give the pause before the next try of `request`."""
+        asked = retry_after_seconds(response.headers.get("Retry-After")) if response is not None else None
+        if asked is not None:
+            return min(asked, self.cap)
+        return min(self.base * 2 ** request.meta.get("retry_times", 0), self.cap)
+
+    async def process_response(self, request, response):
+        retry = super().process_response(request, response)
+        if isinstance(retry, Request):
+            await asyncio.sleep(self.delay(request, response))
+        return retry
+
+    async def process_exception(self, request, exception):
+        retry = super().process_exception(request, exception)
+        if isinstance(retry, Request):
+            await asyncio.sleep(self.delay(request))
+        return retry
+
+
+class RedirectLoopMiddleware:
+    """Stop a redirect that leads back to a URL already in its own chain (a loop), with a reason."""
+
+    def process_response(self, request, response):
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = canonical(urljoin(request.url, location.decode("latin-1")))
+        chain = {canonical(u) for u in request.meta.get("redirect_urls", [])} | {canonical(request.url)}
+        if target in chain:
+            raise IgnoreRequest(f"redirect loop back to {target}")
+        return response

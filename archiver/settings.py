@@ -20,6 +20,8 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_MAX_DEPTH": (12, "Link depth from the start pages beyond which links are not followed."),
     "ARCHIVER_MAX_QUERY_VARIANTS": (30, "Query-string variants of one path followed before it is treated as a trap."),
     "ARCHIVER_CONDITIONAL": (True, "Send conditional requests (ETag, Last-Modified) for pages captured before."),
+    "ARCHIVER_RETRY_BACKOFF": (1.0, "Seconds before the first retry of a failed request; doubled on each retry."),
+    "ARCHIVER_MAX_RETRY_AFTER": (120.0, "Longest pause honoured from a Retry-After header, in seconds."),
     "ARCHIVER_PROGRESS": (None, "Live progress display: true, false, or None for 'when stderr is a terminal'."),
 }
 for _name, (_default, _help) in ARCHIVER_SETTINGS.items():
@@ -46,5 +48,9 @@ LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {"archiver.pipelines.ArchivePipeline": 500}
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.BackoffRetryMiddleware": 550,
     "archiver.middlewares.ConditionalRequestMiddleware": 590,
+    # Above the redirect middleware (600) so it sees 3xx responses first.
+    "archiver.middlewares.RedirectLoopMiddleware": 610,
 }

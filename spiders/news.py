@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from urllib.parse import urlsplit
 
 import scrapy
@@ -42,7 +41,7 @@ class NewsSpider(scrapy.Spider):
         self.target = target or CrawlTarget.from_url(url)
         self.scope = self.target.scope()
         self.allowed_domains = sorted(self.scope.hosts)
-        self.query_variants: Counter[str] = Counter()
+        self.query_variants: dict[str, set[str]] = {}
         self.skipped: set[str] = set()
 
     @classmethod
@@ -184,9 +183,10 @@ class NewsSpider(scrapy.Spider):
         if len(segments) - len(set(segments)) >= 3:
             return "repeating path segments"
         if parts.query:
-            self.query_variants[parts.path] += 1
-            if self.query_variants[parts.path] > self.max_variants:
+            variants = self.query_variants.setdefault(parts.path, set())
+            if url not in variants and len(variants) >= self.max_variants:
                 return f"over {self.max_variants} query variants of one path"
+            variants.add(url)
         return None
 
     # -- records ----------------------------------------------------------------------------
@@ -211,7 +211,7 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         reason = failure_reason(failure)
         decision = "skipped" if reason.startswith(("robots.txt", "size")) else "error"
-        yield self.skip(request.url, decision, reason)
+        yield self.skip(request.meta.get("redirect_urls", [request.url])[0], decision, reason)
 
 
 def failure_reason(failure) -> str:
@@ -223,6 +223,8 @@ def failure_reason(failure) -> str:
         return "robots.txt disallows"
     if "maxsize" in text.lower() or "MAXSIZE" in text or "larger than" in text:
         return "size over the cap"
+    if "redirect" in text.lower():
+        return f"redirect: {text[:200]}"
     if "Timeout" in name or "timed out" in text.lower():
         return "timeout"
     return f"{name}: {text[:200]}" if text else name

@@ -1,0 +1,103 @@
+"""Crawl the demo news site over real HTTP into real archives and read them back."""
+
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from archiver.demo import DemoSite, serve_demo
+
+from .conftest import run_cli
+
+
+def article_urls(db) -> set[str]:
+    return {row["url"] for row in sqlite_utils.Database(db)["articles"].rows}
+
+
+def site_article_urls(base: str, site: DemoSite) -> set[str]:
+    return {base.rstrip("/") + a.url_path for a in site.articles}
+
+
+def test_every_article_is_archived_exactly_once(crawled_archive, demo_site):
+    expected = site_article_urls(demo_site.url, DemoSite())
+    assert len(expected) >= 30
+    assert article_urls(crawled_archive) == expected
+
+
+def test_navigation_pages_are_followed_but_not_archived(crawled_archive):
+    db = sqlite_utils.Database(crawled_archive)
+    pages = {row["url"]: row["reason"] for row in db["captures"].rows_where("decision = 'page'")}
+    assert any("/section/" in url for url in pages) and any("/tag/" in url for url in pages)
+    assert all(reason for reason in pages.values())
+    assert not [u for u in article_urls(crawled_archive) if "/section/" in u or "/tag/" in u or "/author/" in u]
+
+
+def test_the_seed_article_has_its_thread_footer_and_no_commenter_as_author(crawled_archive):
+    db = sqlite_utils.Database(crawled_archive)
+    seed = next(db["articles"].rows_where("title LIKE 'Colombian President Petro%'"))
+    comments = list(db["comments"].rows_where("article_id = ?", [seed["id"]], order_by="position"))
+    assert len(comments) == 20
+    assert sum(1 for c in comments if c["parent_key"]) == 10
+    keys = {c["key"] for c in comments}
+    assert all(c["parent_key"] in keys for c in comments if c["parent_key"])
+    commenters = {c["author"] for c in comments}
+    assert not commenters & set(__import__("json").loads(seed["authors"]))
+    assert "Listen to the article" not in seed["body"] and "Fact Checker" not in seed["body"]
+    footer = db["footers"].get(seed["footer_id"])
+    assert footer["org"] and footer["copyright"] and footer["address"]
+
+
+def test_full_text_search_finds_the_seed_article(crawled_archive):
+    conn = sqlite3.connect(crawled_archive)
+    titles = [r[0] for r in conn.execute(
+        "SELECT a.title FROM articles a JOIN articles_fts f ON f.rowid = a.id WHERE articles_fts MATCH 'Petro'")]
+    assert any(t.startswith("Colombian President Petro") for t in titles)
+
+
+def test_robots_disallowed_urls_are_skipped_and_never_fetched(crawled_archive, demo_site):
+    assert not [r for r in demo_site.requests if r[1].startswith("/search")]
+    db = sqlite_utils.Database(crawled_archive)
+    offsite = [r["url"] for r in db["captures"].rows if "127.0.0.1" not in r["url"]]
+    assert offsite == []
+    assert db["links"].count > 0
+
+
+def test_raw_captures_are_kept_as_warc_and_the_crawl_is_in_the_ledger(crawled_archive):
+    db = sqlite_utils.Database(crawled_archive)
+    crawl = next(db["crawls"].rows)
+    assert crawl["status"] == "finished" and crawl["articles_new"] >= 30 and crawl["finished_at"]
+    warcs = {r["warc_file"] for r in db["captures"].rows_where("status = 200")}
+    assert warcs and all((crawled_archive.parent / "warcs" / name).stat().st_size > 0 for name in warcs)
+
+
+def test_a_recrawl_of_an_unchanged_site_is_conditional_and_adds_no_rows(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve_demo() as site:
+        assert run_cli("crawl", site.url, "--db", str(db)).returncode == 0
+        before = {t: sqlite_utils.Database(db)[t].count for t in ("articles", "article_versions", "comments")}
+        site.requests.clear()
+        result = run_cli("crawl", site.url, "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        article_paths = {a.url_path for a in DemoSite().articles}
+        hits = [h for m, path, h in site.requests if path in article_paths]
+    after = {t: sqlite_utils.Database(db)[t].count for t in before}
+    assert after == before
+    conditional = [h for h in hits if {k.lower() for k in h} & {"if-none-match", "if-modified-since"}]
+    assert len(conditional) >= 0.9 * len(article_paths)
+    assert "0 new, 0 changed" in result.stdout
+
+
+def test_a_second_edition_gives_versions_and_comment_history(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve_demo() as site:
+        assert run_cli("crawl", site.url, "--db", str(db)).returncode == 0
+        site.set_edition(2)
+        result = run_cli("crawl", site.url, "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    d = sqlite_utils.Database(db)
+    assert d["articles"].count == len(DemoSite(edition=2).articles)
+    assert d.execute("SELECT count(*) FROM articles WHERE versions = 2").fetchone()[0] >= 1
+    assert d.execute("SELECT count(*) FROM comments WHERE removed_at IS NOT NULL").fetchone()[0] >= 1
+    crawl = list(d["crawls"].rows_where(order_by="id"))[-1]
+    assert crawl["comments_new"] >= 1 and crawl["comments_removed"] >= 1 and crawl["articles_changed"] >= 1
+    assert d["footers"].count == 2
