@@ -93,9 +93,13 @@ def keep_item(element: HtmlElement) -> bool:
 
 def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the elements marked as comments by microdata or class names, in page order."""
-    candidates = set(MICRODATA_XPATH(tree)) | {m.element for m in marked if ITEM_HINT_RE.search(m.marker)}
+    microdata = MICRODATA_XPATH(tree)
+    hinted = [m.element for m in marked if ITEM_HINT_RE.search(m.marker)]
+    if microdata:  # both kinds, in page order
+        candidates = set(microdata) | set(hinted)
+        hinted = [e for e in tree.iter() if e in candidates]
     found = []
-    for element in (e for e in tree.iter() if e in candidates):
+    for element in hinted:
         if is_comment_microdata(element) or (is_class_item(element) and not is_forum_opening_post(element)):
             found.append(element)
     return [element for element in found if keep_item(element)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from archiver.extract.comment_items import AUTHOR_RE, DATE_RE, CommentItems, find_comment_items
+from archiver.extract.comment_items import AUTHOR_RE, DATE_RE, EXCLUDED_AREA_RE, CommentItems, find_comment_items
 from archiver.extract.dates import to_iso
 from archiver.extract.dom import MarkedElement, class_tokens, clean_space, marker_text, tag_of, text_lines
 from archiver.extract.model import Comment
@@ -28,6 +28,12 @@ NESTING_RE = re.compile(r"(^|[-_ ])(indented|children|replies|comment-replies|su
 AUTHOR_TRAILER_RE = re.compile(r"(\s+(says|said|wrote|on|replied|commented))?\s*:?\s*$", re.IGNORECASE)
 REPLY_TO_ATTRIBUTES = ("data-parent-id", "data-parent", "data-reply-to", "data-in-reply-to", "data-parent-comment")
 MAX_AUTHOR_CHARS = 80
+NOTICE_RE = re.compile(
+    r"^\d*\s*(replies|reply|comments?|responses?)$|^(comments are closed|no comments( yet)?|leave a (reply|comment))\b",
+    re.IGNORECASE,
+)
+# A reply form nested in a comment block is never part of what the commenter wrote.
+FORM_TAGS = frozenset(["form", "label", "input", "textarea", "select", "button"])
 
 
 class ItemReader:
@@ -42,14 +48,17 @@ class ItemReader:
         stack = list(reversed(item))
         while stack:
             element = stack.pop()
-            if element in self.item_set or not isinstance(element.tag, str):
+            if element in self.item_set or not isinstance(element.tag, str) or element.tag == "form":
                 continue
             yield element
             stack.extend(reversed(element))
 
     def skip_in_text(self, element: HtmlElement) -> bool:
         """Tell whether an element's text is left out of a comment's text."""
-        return element in self.item_set or bool(CHROME_RE.search(marker_text(element)))
+        if element in self.item_set or tag_of(element) in FORM_TAGS:
+            return True
+        marker = marker_text(element)
+        return bool(CHROME_RE.search(marker) or EXCLUDED_AREA_RE.search(marker))
 
     def author(self, item: HtmlElement) -> str | None:
         """Give the commenter's name shown in a comment, or None when none is shown."""
@@ -190,8 +199,8 @@ def html_comments(found: CommentItems) -> tuple[Comment, ...]:
     drafts, ids, seen = [], {}, set()
     for item in found.items:
         author, published, text = reader.author(item), reader.published(item), reader.text(item)
-        if not text:
-            continue
+        if not text or NOTICE_RE.match(text) or not (author or published or reader.text_part(item) is not None):
+            continue  # a block showing neither who, when nor a text part is a count or a notice
         ident = unique(reader.own_id(item) or hashed_id(author, published, text), seen)
         ids[item] = ident
         drafts.append((item, author, published, text))
