@@ -55,7 +55,7 @@ def test_full_text_search_finds_the_seed_article(crawled_archive):
 
 
 def test_robots_disallowed_urls_are_skipped_and_never_fetched(crawled_archive, demo_site):
-    assert not [r for r in demo_site.requests if r[1].startswith("/search")]
+    assert not [r for r in demo_site.requests if r.path.startswith("/search")]
     db = sqlite_utils.Database(crawled_archive)
     offsite = [r["url"] for r in db["captures"].rows if "127.0.0.1" not in r["url"]]
     assert offsite == []
