@@ -21,7 +21,7 @@ import lxml.html
 import pytest
 
 from archiver.demo import DemoSite, serve_demo, seed
-from archiver.demo.editions import EDITED_PARAGRAPH, NEW_COMMENT_TEXT, changes
+from archiver.demo.editions import EDITED_PARAGRAPH, NEW_COMMENT_TEXT
 
 SEED_FILE = Path("/work/shared/seed/000_088dfad157fa8871.txt")
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -202,7 +202,7 @@ def test_the_seed_article_page_has_player_body_fact_check_and_twenty_comments(co
     assert text(page.cssselect("h1.entry-title")[0]) == seed.TITLE
     order = [n.get("class") for n in page.cssselect(".audio-player, h1.entry-title, .entry-content, .fact-checker, #comments, #respond")]
     assert order == ["audio-player", "entry-title", "entry-content", "fact-checker", "comments-area", "comment-respond"]
-    assert "0:00" in text(page.cssselect(".audio-player")[0]) and page.cssselect(".audio-player audio")
+    assert "0:00 / 0:00" in text(page.cssselect(".audio-player")[0]) and page.cssselect(".audio-player audio")
     assert text(page.cssselect(".fact-checker p")[0]) == seed.FACT_CHECK_TEXT
     assert text(page.cssselect("#comments h2")[0]) == "20 Comments"
     assert text(page.cssselect("#respond h3")[0]).startswith("Leave A Reply") and page.cssselect("#respond form")
@@ -311,6 +311,14 @@ def test_unknown_paths_are_404_pages_and_missing_slashes_redirect(courier):
     assert get(courier, "/section/world/page/1/").headers["Location"] == urljoin(courier.url, "/section/world/")
 
 
+def test_wordpress_shortlinks_redirect_to_the_article(courier, site):
+    article = site.article(seed.SLUG)
+    shortlink = html(courier, article.url_path).xpath('//link[@rel="shortlink"]/@href')[0]
+    moved = fetch(shortlink)
+    assert moved.status == 301 and moved.headers["Location"] == urljoin(courier.url, article.url_path)
+    assert get(courier, "/?p=1").status == 404
+
+
 def test_sixteen_concurrent_clients_are_served_quickly(courier, site):
     paths = site.paths() * 3
     with ThreadPoolExecutor(16) as pool:
@@ -328,7 +336,7 @@ def test_the_search_page_works_for_browsers(courier):
 
 def test_edition_two_changes_exactly_the_announced_pages(site):
     second = DemoSite(edition=2)
-    plan = changes(tuple(site.articles))
+    plan = site.changes
     new = second.article(plan.new_article)
     assert len(second.articles) == len(site.articles) + 1 and second.articles[0] == new
     changed = {p for p in set(site.paths()) | set(second.paths()) if site.render(p).body != second.render(p).body}
@@ -343,7 +351,7 @@ def test_edition_two_changes_exactly_the_announced_pages(site):
 
 def test_edition_two_edits_comments_and_footer_as_described(site):
     second = DemoSite(edition=2)
-    plan = changes(tuple(site.articles))
+    plan = site.changes
     before, after = site.article(plan.edited), second.article(plan.edited)
     differ = [i for i, (a, b) in enumerate(zip(before.paragraphs, after.paragraphs)) if a != b]
     assert differ == [EDITED_PARAGRAPH] and before.modified is None and after.modified
@@ -357,7 +365,7 @@ def test_edition_two_edits_comments_and_footer_as_described(site):
 
 
 def test_switching_editions_live_gives_304_for_unchanged_and_200_for_changed(courier, site):
-    plan = changes(tuple(site.articles))
+    plan = site.changes
     unchanged, edited = site.article(seed.SLUG).url_path, site.article(plan.edited).url_path
     commented = site.article(plan.commented).url_path
     tags = {p: get(courier, p).headers["ETag"] for p in (unchanged, edited, commented, "/")}

@@ -20,6 +20,7 @@ def meta_tags(ctx: Context, article: Article) -> tuple[str, ...]:
     section = ctx.catalog.section(article.section)
     tags = [
         '<meta property="og:type" content="article">',
+        f'<link rel="shortlink" href="{ctx.url(f"/?p={article.post_id}")}">',
         f'<meta property="og:title" content="{e(article.title)}">',
         f'<meta property="og:url" content="{e(ctx.url(article.url_path))}">',
         f'<meta property="og:image" content="{image_url(article)}">',
@@ -72,7 +73,7 @@ def audio_player(article: Article) -> str:
     return (
         '<div class="audio-player" data-post="%d">\n<p class="audio-label">%s</p>\n'
         '<button class="audio-play" type="button" aria-label="Play">▶</button>\n'
-        '<span class="audio-time"><span class="current">0:00</span>\n<span class="duration">0:00</span></span>\n'
+        '<span class="audio-time"><span class="current">0:00</span> / <span class="duration">0:00</span></span>\n'
         '<audio preload="none" src="%s/tts/%d.mp3"></audio>\n'
         '<button class="audio-speed" type="button">1x</button>\n</div>\n'
     ) % (article.post_id, seed.AUDIO_LABEL, AUDIO, article.post_id)

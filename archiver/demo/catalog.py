@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 from . import prose, seed
@@ -65,7 +66,7 @@ class Catalog:
         """Give the staff writer with this display name."""
         return next(a for a in self.authors if a.name == name)
 
-    @property
+    @cached_property
     def tags(self) -> tuple[Tag, ...]:
         """Give every tag used by an article, in alphabetical order."""
         names = sorted({t for a in self.articles for t in a.tags})

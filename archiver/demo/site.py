@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import feeds, listings
 from .article_page import render_article
-from .catalog import Catalog
-from .editions import build_catalog
+from .catalog import Catalog, edition_one_articles
+from .editions import EditionChanges, build_catalog, changes
 from .layout import Context
 from .model import Article, Footer, NotFound, Page, Response
 
@@ -130,13 +130,21 @@ class DemoSite:
         """Give the absolute URL of a site path."""
         return self.base_url.rstrip("/") + path
 
+    @property
+    def changes(self) -> EditionChanges:
+        """Give what edition 2 changes (slugs and comment ids), whichever edition this is."""
+        return changes(edition_one_articles())
+
     def render(self, path: str) -> Response:
         """Give the full response for a path (query string allowed): 200, 301 or 404."""
-        key = path if urlsplit(path).path == "/search" else urlsplit(path).path
-        if key not in self._rendered:
-            # Racing threads may both render a page; the result is the same, so no lock.
-            self._rendered[key] = self._fresh(path)
-        return self._rendered[key]
+        cached = self._rendered.get(path)
+        if cached is None:
+            cached = self._fresh(path)
+            # Only pages without a query are kept: a crawler's stray or endless URLs must not fill memory.
+            # Racing threads may both render a page; the result is the same, so no lock is needed.
+            if cached.status == 200 and "?" not in path:
+                self._rendered[path] = cached
+        return cached
 
     def respond(self, method: str, path: str, request_headers: Mapping[str, str]) -> Response:
         """Give the answer to an HTTP request: 304 for a matching conditional GET, no body for HEAD."""
@@ -185,6 +193,8 @@ class DemoSite:
     def _route(self, ctx: Context, path: str) -> Page:
         """Give the page a path names; NotFound when none."""
         parts = urlsplit(path)
+        if parts.path == "/" and "p" in parse_qs(parts.query):
+            return redirect(ctx, self._shortlink(parse_qs(parts.query)["p"][0]))
         if parts.path == "/search":
             return listings.render_search(ctx, parse_qs(parts.query).get("q", [""])[0])
         if parts.path in STATIC:
@@ -206,6 +216,13 @@ class DemoSite:
         if not path.endswith("/") and self._exists(ctx, path + "/"):
             return redirect(ctx, path + "/")
         raise NotFound(path)
+
+    def _shortlink(self, post_id: str) -> str:
+        """Give the path of the article a WordPress shortlink (/?p=ID) names; NotFound when none."""
+        for article in self.catalog.articles:
+            if str(article.post_id) == post_id:
+                return article.url_path
+        raise NotFound(f"/?p={post_id}")
 
     def _article_at(self, path: str) -> Article:
         """Give the article whose address is `path`; NotFound when none."""
