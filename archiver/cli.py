@@ -165,7 +165,7 @@ def demo(db, port, no_serve):
 
     if not no_serve:
         check_port("127.0.0.1", port)
-    with serve_demo() as site:
+    with serve_demo(port=demo_site_port()) as site:
         click.echo(f"Demo news site at {site.url}")
         run = run_crawl(CrawlTarget.from_url(site.url), db)
         click.echo(summary(run))
@@ -174,6 +174,20 @@ def demo(db, port, no_serve):
     app = build_app(db)
     click.echo(f"Browse the archive at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     run_server(app, "127.0.0.1", port)
+
+
+DEMO_SITE_PORT = 8002
+
+
+def demo_site_port() -> int:
+    """Give the demo site's usual port when free (so reruns recrawl the same URLs), else any free port."""
+    from .datasette.app import check_port
+
+    try:
+        check_port("127.0.0.1", DEMO_SITE_PORT)
+    except ArchiverError:
+        return 0
+    return DEMO_SITE_PORT
 
 
 if __name__ == "__main__":
