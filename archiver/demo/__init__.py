@@ -12,6 +12,29 @@
         server.requests                   # every request received: (method, path, headers)
 
 Everything is deterministic: the same edition gives the same bytes on every run.
+
+Paths: `/` (homepage, links to the RSS `/feed/` and Atom `/atom.xml` feeds),
+`/section/<slug>/` and `/section/<slug>/page/<n>/` (8 articles a page), `/tag/<slug>/`,
+`/author/<slug>/`, articles at `/YYYY/MM/DD/<slug>/`, `/robots.txt` (disallows `/search`,
+names `/sitemap_index.xml` and `/news-sitemap.xml`), `/sitemap_index.xml` (points to
+`/sitemap-articles.xml` and the gzipped `/sitemap-sections.xml.gz`), `/search?q=`,
+`/newsletter/`, `/static/style.css`, WordPress shortlinks `/?p=<post id>` (301). A path
+missing its trailing slash gets a 301; anything else an HTML 404 page. Every response
+has Content-Type, Content-Length, a strong ETag (hash of the body) and Last-Modified;
+matching If-None-Match / If-Modified-Since get 304.
+
+Model: `Article.published`, `.modified` and `Comment.published` are aware datetimes
+(UTC); `Article.authors` and `.tags` are display names, `.section` is the section slug;
+`Article.comments` are in page order, `Comment.parent` is the id replied to or None;
+`Comment.anchor` is the HTML id ("comment-10199"). The seed article's expected content is
+in `archiver.demo.seed`.
+
+Editions (see `editions.py`): edition 2 edits one article's paragraph (and sets its
+modified date), adds a reply to another, removes a comment from a third, publishes one
+new article, and moves the publisher (new footer address). Like a site behind a page
+cache, edition 2 serves every page whose content did not change byte for byte as in
+edition 1, so only changed pages carry the new footer, a new ETag and a newer
+Last-Modified. `DemoSite.changes` names what changed.
 """
 
 from .model import Article, Author, Comment, Footer, Response, Section, Tag
