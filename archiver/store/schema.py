@@ -179,3 +179,18 @@ def _v1(db: sqlite_utils.Database) -> None:
 # Each entry brings the archive from version N to N+1; append, never edit.
 MIGRATIONS = (_v1,)
 LATEST = len(MIGRATIONS)
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    # Indexes behind the archive UI (archiver/datasette): per-source charts and completeness,
+    # the home page's recent crawls, and the month facet of published dates.
+    db.executescript("""
+        CREATE INDEX IF NOT EXISTS idx_articles_source_published ON articles(source_id, published);
+        CREATE INDEX IF NOT EXISTS idx_articles_month ON articles(substr(published, 1, 7));
+        CREATE INDEX IF NOT EXISTS idx_crawls_started ON crawls(started_at);
+        CREATE INDEX IF NOT EXISTS idx_comments_parent ON comments(article_id, parent_key);
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_v2,)
+LATEST = len(MIGRATIONS)

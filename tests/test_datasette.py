@@ -1,0 +1,208 @@
+"""The archive in Datasette over real HTTP: home, search, facets, article, source, capture, CSV, safety."""
+
+from __future__ import annotations
+
+import html
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARCHIVER, free_port, run_cli, wait_http
+from archiver.extract.model import Comment, Extraction, Footer
+from archiver.store import Archive, CaptureRecord
+
+HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+T0, T1 = "2026-03-01T10:00:00+00:00", "2026-03-02T10:00:00+00:00"
+BODY_V1 = "The harbour tram line reopens after repairs.\n\nCommuters welcomed the quiet carriages."
+BODY_V2 = BODY_V1 + "\n\nThe council later confirmed a second line for the autumn."
+
+
+def comments(with_hostile: bool = True, with_second: bool = True) -> tuple[Comment, ...]:
+    """Give a thread: a top comment, a reply, a reply to the reply, and (optionally) a hostile one."""
+    found = [Comment("c1", None, "Ada", "2026-03-01T11:00:00", "Marvellous trams, said nobody ever.", 0),
+             Comment("c2", "c1", "Ben", "2026-03-01T12:00:00", "I disagree about the trams.", 1),
+             Comment("c3", "c2", "Cy", "2026-03-01T13:00:00", "Reply to the reply.", 2)]
+    if with_hostile:
+        found.append(Comment("c4", None, "Eve", "2026-03-01T14:00:00", HOSTILE + " javascript:alert(1)", 3))
+    if with_second:
+        found.append(Comment("c5", None, "Dan", "2026-03-01T15:00:00", "A comment that will vanish.", 4))
+    return tuple(found)
+
+
+def extraction(url: str, title: str, body: str, lang: str, authors, published: str, thread=()) -> Extraction:
+    """Give an extraction as the crawler would store it."""
+    return Extraction(url=url, title=title, authors=tuple(authors), published=published, language=lang,
+                      body=body, comments=thread, extractor="archiver test",
+                      footer=Footer(org="Daily Press Ltd", copyright="© 2026"))
+
+
+def save(archive: Archive, source_id: int, crawl: int, ex: Extraction, now: str) -> None:
+    """Store one capture and its article in one transaction."""
+    with archive.batch():
+        capture = archive.add_capture(crawl, source_id, CaptureRecord(ex.url, now, "article", status=200,
+                                                                      sha256="ab" * 32))
+        archive.save_article(source_id, capture, ex.url, ex, now)
+
+
+def build_archive(path: Path) -> Path:
+    """Give a small archive: two sources, an edited article with a thread, a German article, hostile text."""
+    with Archive(path) as archive:
+        daily = archive.ensure_source("daily", "https://daily.example/", {}, T0).id
+        weekly = archive.ensure_source("weekly", "https://weekly.example/", {}, T0).id
+        crawl = archive.start_crawl(daily, T0)
+        tram = extraction("https://daily.example/tram", "Harbour tram reopens", BODY_V1, "en", ["Ann Writer"],
+                          "2026-02-27", comments())
+        save(archive, daily, crawl, tram, T0)
+        save(archive, daily, crawl, extraction("https://daily.example/evil", "Evil " + HOSTILE,
+                                               "Body " + HOSTILE, "en", ["Mallory"], "2026-02-28"), T0)
+        save(archive, weekly, archive.start_crawl(weekly, T0),
+             extraction("https://weekly.example/strassenbahn", "Die Strassenbahn fährt wieder",
+                        "Die trams fahren wieder durch den Hafen.", "de", ["Jo Autor"], "2026-01-15"), T0)
+        second = archive.start_crawl(daily, T1)
+        save(archive, daily, second, extraction(tram.url, tram.title, BODY_V2, "en", ["Ann Writer"],
+                                                "2026-02-27", comments(with_second=False)), T1)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("ds") / "archive.db")
+
+
+def start_serve(db: Path, *extra: str):
+    """Start `archiver serve` over `db`; give the process and its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([ARCHIVER, "serve", "--db", str(db), "--port", str(port), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    wait_http(base + "/-/versions.json")
+    return proc, base
+
+
+@pytest.fixture(scope="module")
+def site(small_archive):
+    proc, base = start_serve(small_archive)
+    yield base + "/archive"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, str]:
+    """Give the status and text of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def search(site: str, **args) -> str:
+    status, text = get(f"{site}/-/search?" + urllib.parse.urlencode(args))
+    assert status == 200
+    return text
+
+
+def test_home_lists_sources_crawls_and_search_box(site):
+    status, text = get(site.rsplit("/", 1)[0] + "/")
+    assert status == 200
+    assert 'href="/archive/-/source/1">daily</a>' in text
+    assert "<td>2</td>" in text  # daily's article count
+    assert 'action="/archive/-/search"' in text
+    assert "Daily Press Ltd" in text
+    assert "running" in text  # crawl status of the recent crawls
+
+
+def test_search_finds_article_and_comment_highlighted(site):
+    text = search(site, q="trams")
+    assert "hit-article" in text and "hit-comment" in text
+    assert "Marvellous <mark>trams</mark>" in text
+    assert "<mark>tram</mark>" in text  # porter stemming: trams finds the article's tram
+
+
+def test_facet_narrows_results(site):
+    everything = search(site, q="trams")
+    german = search(site, q="trams", language="de")
+    assert "Strassenbahn" in everything and "Strassenbahn" in german
+    assert "Harbour tram" in everything and "Harbour tram" not in german
+    assert 'class="selected"' in german
+    by_source = search(site, q="trams", source="weekly")
+    assert "Strassenbahn" in by_source and "Marvellous" not in by_source
+
+
+def test_search_survives_bad_fts_syntax(site):
+    assert "Harbour" in search(site, q='"harbour')
+
+
+def test_article_page_thread_versions_and_capture(site):
+    status, text = get(f"{site}/-/article/1")
+    assert status == 200
+    assert 'data-depth="0"' in text and 'data-depth="1"' in text and 'data-depth="2"' in text
+    assert "removed" in text and "A comment that will vanish." in text
+    assert "Changes from version 1 to 2" in text
+    assert '<div class="add">+ The council later confirmed a second line for the autumn.</div>' in text
+    assert "<p>Commuters welcomed the quiet carriages.</p>" in text
+    status, capture = get(f"{site}/-/capture/1")
+    assert status == 200 and "ab" * 32 in capture
+
+
+def test_source_page_ledger_completeness_chart(site):
+    status, text = get(f"{site}/-/source/1")
+    assert status == 200
+    assert "<svg" in text and "<rect" in text
+    assert "archive-ledger" in text and "archive-completeness" in text
+    assert "100%" in text  # every daily article has a date
+
+
+@pytest.mark.parametrize("args", [{}, {"source": "daily"}, {"search": "trams"}, {"since": "2026-02-28"}])
+@pytest.mark.parametrize("table", ["articles", "comments", "versions", "captures", "crawls"])
+def test_csv_equals_archiver_export(site, small_archive, tmp_path, table, args):
+    if "search" in args and table not in ("articles", "comments"):
+        pytest.skip("--search works on articles and comments only")
+    out = tmp_path / "out.csv"
+    flags = [x for k, v in args.items() for x in (f"--{k}", v)]
+    result = run_cli("export", table, "--db", str(small_archive), "-o", str(out), *flags)
+    assert result.returncode == 0, result.stderr
+    with urllib.request.urlopen(f"{site}/-/export/{table}.csv?" + urllib.parse.urlencode(args)) as response:
+        assert response.read() == out.read_bytes()
+
+
+def test_search_page_links_its_csv(site):
+    text = search(site, q="trams", source="daily")
+    assert html.escape("/archive/-/export/articles.csv?source=daily&search=trams") in text
+
+
+@pytest.mark.parametrize("path", ["/-/search?q=pwned", "/-/search?q=evil", "/-/article/1", "/-/article/2",
+                                  "/-/search", "/articles", "/comments"])
+def test_hostile_text_is_escaped(site, path):
+    status, text = get(site + path)
+    assert status == 200
+    assert "<script>window.__pwned" not in text
+    assert '<img src=x onerror="window' not in text
+
+
+def test_served_read_only(site):
+    status, text = get(site + ".json?sql=" + urllib.parse.quote("DELETE FROM articles"))
+    assert status != 200 or "error" in text
+    status, text = get(site + "/articles.json?_shape=array&_col=id")
+    assert status == 200 and text.count('"id"') == 3
+
+
+def test_public_mode_refuses_arbitrary_sql(small_archive):
+    proc, base = start_serve(small_archive, "--public")
+    try:
+        status, _ = get(base + "/archive.json?sql=select+1")
+        assert status == 403
+        assert get(base + "/archive/-/search?q=trams")[0] == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_demo_archive_pages(served_archive):
+    for path in ("/", "/archive/-/search?q=the", "/archive/-/article/1", "/archive/-/source/1",
+                 "/archive/-/export/articles.csv"):
+        assert get(served_archive + path)[0] == 200, path
