@@ -137,6 +137,25 @@ def write_rows(rows, out, fmt: str) -> None:
 
 @main.command()
 @DB_OPTION
+@click.option("--source", help="Only articles of this source (name).")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the raw captures (default: warcs/ beside the archive).")
+@reported
+def reextract(db, source, warc_dir):
+    """Re-run the current extraction over the kept raw captures, without the network."""
+    from .reextract import reextract as run
+
+    report = run(db, warc_dir, source)
+    click.echo(f"re-extracted {report.articles} articles: {report.changed} changed, "
+               f"{report.unchanged} unchanged, {len(report.failed)} failed")
+    for line in report.failed:
+        click.echo(f"  failed: {line}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 127.0.0.1 keeps it local.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
 @click.option("--public", is_flag=True, help="Turn off arbitrary SQL, for deployments that others can reach.")

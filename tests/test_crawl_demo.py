@@ -101,3 +101,29 @@ def test_a_second_edition_gives_versions_and_comment_history(tmp_path):
     crawl = list(d["crawls"].rows_where(order_by="id"))[-1]
     assert crawl["comments_new"] >= 1 and crawl["comments_removed"] >= 1 and crawl["articles_changed"] >= 1
     assert d["footers"].count == 2
+
+
+def test_reextract_works_offline_from_the_kept_captures_and_changes_nothing_when_nothing_changed(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve_demo() as site:
+        assert run_cli("crawl", site.url, "--db", str(db)).returncode == 0
+    # The site is gone: re-extraction reads only the WARC files.
+    before = {t: sqlite_utils.Database(db)[t].count for t in ("articles", "article_versions", "comments")}
+    result = run_cli("reextract", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "0 changed" in result.stdout and "0 failed" in result.stdout
+    assert {t: sqlite_utils.Database(db)[t].count for t in before} == before
+
+
+def test_reextract_records_a_new_version_when_the_extraction_changes(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve_demo() as site:
+        assert run_cli("crawl", site.url, "--db", str(db)).returncode == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET content_hash = 'stale', extractor = 'archiver 0.0.1' WHERE id = 1")
+    conn.commit()
+    result = run_cli("reextract", "--db", str(db))
+    assert "1 changed" in result.stdout, result.stdout
+    d = sqlite_utils.Database(db)
+    assert d["articles"].get(1)["extractor"] != "archiver 0.0.1"
+    assert d.execute("SELECT count(*) FROM article_versions WHERE article_id = 1").fetchone()[0] == 2

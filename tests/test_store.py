@@ -85,3 +85,13 @@ def test_an_archive_with_a_newer_schema_is_refused_untouched(tmp_path):
     with pytest.raises(ArchiveError, match="newer"):
         Archive(path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_the_store_gives_a_field_level_diff_between_versions(archive, tmp_path):
+    save(archive, page(), "2026-01-02T10:00:00+00:00")
+    save(archive, page(body="First paragraph.\n\nSecond one, updated.", title="A corrected story"),
+         "2026-01-03T10:00:00+00:00")
+    diff = archive.version_diff(1, 1, 2)
+    assert [f.field for f in diff.fields] == ["title", "body"]
+    body = diff.fields[1].diff
+    assert "-Second one." in body and "+Second one, updated." in body and "-First paragraph." not in body

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..extract.model import Extraction
-from . import articles, crawls
+from . import articles, crawls, diffs
 from .archive import open_connection, transaction
 from .records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
 
@@ -89,6 +89,16 @@ class Archive:
     def touch_article(self, url: str, capture_id: int, now: str) -> int | None:
         """Mark an article as seen unchanged (call inside `batch()`)."""
         return crawls.touch_article(self.conn, url, capture_id, now)
+
+    def latest_article_captures(self, source: str | None = None) -> list[tuple]:
+        """Give the newest kept capture of each article (of one source when given)."""
+        if source:
+            self.source(source)
+        return crawls.latest_article_captures(self.conn, source)
+
+    def version_diff(self, article_id: int, old: int, new: int) -> diffs.VersionDiff:
+        """Give the field-level diff between two versions of an article."""
+        return diffs.version_diff(self.conn, article_id, old, new)
 
     def validators(self, url: str) -> Validators:
         """Give the validators of the last capture of `url`."""

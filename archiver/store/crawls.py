@@ -103,3 +103,16 @@ def touch_article(conn: sqlite3.Connection, url: str, capture_id: int, now: str)
     conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, row[0]))
     conn.execute("UPDATE captures SET article_id = ? WHERE id = ?", (row[0], capture_id))
     return row[0]
+
+
+def latest_article_captures(conn: sqlite3.Connection, source: str | None) -> list[tuple]:
+    """Give (capture id, source id, article url, fetched_at, warc file, offset, length) of the newest
+    kept capture of each article, for re-extraction."""
+    sql = (
+        "SELECT p.id, a.source_id, a.url, p.fetched_at, p.warc_file, p.warc_offset, p.warc_length"
+        " FROM articles a JOIN sources s ON s.id = a.source_id"
+        " JOIN captures p ON p.id = (SELECT max(id) FROM captures WHERE article_id = a.id"
+        " AND warc_file IS NOT NULL AND status = 200)"
+        + (" WHERE s.name = ?" if source else "") + " ORDER BY a.id"
+    )
+    return conn.execute(sql, (source,) if source else ()).fetchall()
