@@ -28,3 +28,6 @@ eval: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
+
+bench-search: $(STAMP)
+	$(BIN)/python -m archiver.bench.search --corpus $(CORPUS) --db bench-output/search.db --articles 1000000

@@ -6,13 +6,12 @@ Archived text is hostile input: everything here escapes it, and only our own mar
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from .search import MARK_CLOSE, MARK_OPEN
+from .search import MARK_CLOSE, MARK_OPEN, json_list
 
 MAX_DEPTH = 8
 
@@ -33,17 +32,6 @@ def safe_href(url: str | None) -> str | None:
 def paragraphs(body: str | None) -> list[str]:
     """Give the body's paragraphs (separated by blank lines in the archive)."""
     return [p.strip() for p in (body or "").split("\n\n") if p.strip()]
-
-
-def json_list(value: str | None) -> list[str]:
-    """Give a JSON array column (authors, tags) as a list; a malformed value as one item."""
-    if not value:
-        return []
-    try:
-        found = json.loads(value)
-    except ValueError:
-        return [value]
-    return [str(v) for v in found] if isinstance(found, list) else [str(found)]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the hits of the window, so they stay exact whenever the results are not capped.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -103,6 +104,8 @@ def date_filters(column: str, req: SearchRequest) -> list[str]:
     return clauses
 
 
+# What facets need of each hit, read in the window query so that facets cost no further query.
+WINDOW_COLUMNS = "a.published, NULL AS author, a.source_id, a.language, a.authors"
 BYLINE = ("EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
           " WHERE aa.article_id = a.id AND au.name = :author)")
 
@@ -112,11 +115,11 @@ def article_window_sql(req: SearchRequest) -> str:
     where = article_filters(req) + date_filters("a.published", req) + ([BYLINE] if req.author else [])
     if not req.q:
         cond = " AND ".join(where) or "1"
-        return ("SELECT 'article' AS kind, a.id, a.id AS article_id, 0.0 AS score, a.published, NULL AS author"
-                f" FROM articles a WHERE {cond} ORDER BY a.published DESC, a.id DESC LIMIT :window")
+        return (f"SELECT 'article' AS kind, a.id, a.id AS article_id, 0.0 AS score, {WINDOW_COLUMNS}"
+                f" FROM articles a WHERE {cond} ORDER BY a.id DESC LIMIT :window")
     cond = " AND ".join(["articles_fts MATCH :q"] + where)
     return ("SELECT 'article' AS kind, a.id, a.id AS article_id, bm25(articles_fts, 5.0, 1.0) AS score,"
-            " a.published, NULL AS author FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            f" {WINDOW_COLUMNS} FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
             f" WHERE {cond} ORDER BY articles_fts.rowid DESC LIMIT :window")
 
 
@@ -126,8 +129,8 @@ def comment_window_sql(req: SearchRequest) -> str:
     if req.author:
         where.append("c.author = :author")
     cond = " AND ".join(["comments_fts MATCH :q"] + where)
-    return ("SELECT 'comment' AS kind, c.id, c.article_id, bm25(comments_fts) AS score, c.published, c.author"
-            " FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid"
+    return ("SELECT 'comment' AS kind, c.id, c.article_id, bm25(comments_fts) AS score, c.published,"
+            " c.author, a.source_id, a.language, NULL AS authors FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid"
             " JOIN articles a ON a.id = c.article_id"
             f" WHERE {cond} ORDER BY comments_fts.rowid DESC LIMIT :window")
 
@@ -188,24 +191,29 @@ def facet_values(counts: Counter, selected: str) -> tuple[FacetValue, ...]:
     return tuple(FacetValue(str(v), n, str(v) == selected) for v, n in top)
 
 
+def hit_authors(hit: dict) -> list[str]:
+    """Give who wrote a hit: the article's bylines or the comment's author."""
+    if hit["kind"] == "comment":
+        return [hit["author"]] if hit["author"] else []
+    return json_list(hit["authors"])
+
+
+def json_list(value: str | None) -> list[str]:
+    """Give a JSON array column as a list of strings; a malformed value as one item."""
+    try:
+        found = json.loads(value) if value else []
+    except ValueError:
+        return [value]
+    return [str(v) for v in found] if isinstance(found, list) else [str(found)]
+
+
 def facets(conn: sqlite3.Connection, found: list[dict], req: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
     """Give the source, language, author and published-month facets of the window's hits."""
-    ids = "[" + ",".join(str(h["article_id"]) for h in found) + "]"
-    per_article = rows(conn, """
-        SELECT a.id, s.name AS source, a.language FROM articles a JOIN sources s ON s.id = a.source_id
-        WHERE a.id IN (SELECT value FROM json_each(:ids))""", {"ids": ids})
-    by_id = {r["id"]: r for r in per_article}
-    article_ids = "[" + ",".join(str(h["id"]) for h in found if h["kind"] == "article") + "]"
-    bylines = rows(conn, """
-        SELECT au.name, count(*) AS n FROM article_authors aa JOIN authors au ON au.id = aa.author_id
-        WHERE aa.article_id IN (SELECT value FROM json_each(:ids)) GROUP BY au.name""", {"ids": article_ids})
-    authors = Counter({r["name"]: r["n"] for r in bylines})
-    authors.update(h["author"] for h in found if h["kind"] == "comment" and h["author"])
+    names = dict(conn.execute("SELECT id, name FROM sources"))
     return {
-        "source": facet_values(Counter(by_id[h["article_id"]]["source"] for h in found), req.source),
-        "language": facet_values(Counter(lang for h in found if (lang := by_id[h["article_id"]]["language"])),
-                                 req.language),
-        "author": facet_values(authors, req.author),
+        "source": facet_values(Counter(names.get(h["source_id"], "?") for h in found), req.source),
+        "language": facet_values(Counter(h["language"] for h in found if h["language"]), req.language),
+        "author": facet_values(Counter(a for h in found for a in hit_authors(h)), req.author),
         "month": facet_values(Counter((h["published"] or "")[:7] for h in found if h["published"]), ""),
     }
 

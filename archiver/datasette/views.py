@@ -20,8 +20,12 @@ RAW_LIMIT = 200_000
 
 def template(datasette, name: str):
     """Give our template `name`, able to extend Datasette's own templates."""
-    env = datasette.jinja_env.overlay(loader=ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
-                                                           datasette.jinja_env.loader]))
+    # One overlay per app: a new loader each time would miss Jinja's cache and recompile every page.
+    env = getattr(datasette, "_archiver_jinja", None)
+    if env is None:
+        env = datasette.jinja_env.overlay(loader=ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
+                                                               datasette.jinja_env.loader]))
+        datasette._archiver_jinja = env
     return env.get_template(name)
 
 
