@@ -126,3 +126,19 @@ def articles_per_day(conn: sqlite3.Connection, source_id: int, days: int = CHART
         WHERE source_id = ? AND published IS NOT NULL GROUP BY day ORDER BY day DESC LIMIT ?""",
         (source_id, days))
     return found[::-1]
+
+
+def covered_crawls(conn: sqlite3.Connection, source: str | None) -> list[int]:
+    """Give the ids of the crawls whose captures an export of `source` (or of every source) may hold."""
+    return [r[0] for r in conn.execute(
+        "SELECT k.id FROM crawls k JOIN sources s ON s.id = k.source_id WHERE :source IS NULL OR s.name = :source"
+        " ORDER BY k.id", {"source": source})]
+
+
+def export_extractors(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:
+    """Give the distinct extractor versions among the rows of an export query (empty when it has none)."""
+    names = [d[0] for d in conn.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+    if "extractor" not in names:
+        return []
+    return [r[0] for r in conn.execute(f"SELECT DISTINCT extractor FROM ({sql}) WHERE extractor IS NOT NULL"
+                                       " ORDER BY 1", params)]
