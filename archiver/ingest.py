@@ -31,11 +31,11 @@ class Ingester:
     Call its methods inside `archive.batch()` or between `archive.begin()` and `archive.commit()`.
     """
 
-    def __init__(self, archive: Archive, source_id: int, crawl_id: int | None):
+    def __init__(self, archive: Archive, source_id: int, crawl_id: int | None, counts: CrawlCounts | None = None):
         self.archive = archive
         self.source_id = source_id
         self.crawl_id = crawl_id
-        self.counts = CrawlCounts()
+        self.counts = counts or CrawlCounts()
         self.stored_urls: set[str] = set()
 
     def store(self, item: FetchedItem | SkippedItem, location: WarcLocation | None = None) -> None:

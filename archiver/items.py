@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .analysis import PageAnalysis
+from .store.frontier import FrontierEntry
 
 
 @dataclass
@@ -23,6 +24,7 @@ class FetchedItem:
     analysis: PageAnalysis | None = None
     article_url: str | None = None
     offsite: list[tuple[str, str]] = field(default_factory=list)
+    discovered: list[FrontierEntry] = field(default_factory=list)
 
 
 @dataclass

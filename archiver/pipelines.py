@@ -45,14 +45,22 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        target = self.crawler.spider.target
+        spider = self.crawler.spider
         self.archive = Archive(self.db_path)
         started = now_iso()
-        source = self.archive.ensure_source(target.name, target.url, target.config, started)
-        crawl_id = self.archive.start_crawl(source.id, started, target.config)
+        source = self.archive.ensure_source(spider.target.name, spider.target.url, spider.target.config, started)
+        crawl_id, resumed = self.archive.resume_or_start(source.id, started, spider.target.config)
         self.crawler.stats.set_value("archiver/crawl_id", crawl_id)
-        self.ingester = Ingester(self.archive, source.id, crawl_id)
-        self.warc = WarcWriter(self.warc_dir, f"crawl-{crawl_id:06d}-{started[:10]}.warc.gz")
+        if resumed:
+            spider.resume = self.archive.frontier(crawl_id)
+            counts = self.archive.crawl(crawl_id).counts
+        else:
+            with self.archive.batch():
+                self.archive.queue(crawl_id, spider.start_plan())
+            counts = None
+        self.ingester = Ingester(self.archive, source.id, crawl_id, counts)
+        stamp = started[:19].replace("-", "").replace(":", "")
+        self.warc = WarcWriter(self.warc_dir, f"crawl-{crawl_id:06d}-{stamp}.warc.gz")
 
     def process_item(self, item):
         self.archive.begin()
@@ -60,7 +68,10 @@ class ArchivePipeline:
         if isinstance(item, FetchedItem):
             location = self.warc.write_exchange(item.final_url, item.request_headers, item.status,
                                                 item.headers, item.body, item.fetched_at)
+            self.archive.queue(self.ingester.crawl_id, item.discovered)
         self.ingester.store(item, location)
+        # Done in the same transaction as the capture: a kill loses both or neither.
+        self.archive.done(self.ingester.crawl_id, item.url)
         self.pending += 1
         if self.pending >= self.batch_size or time.monotonic() - self.last_commit > 2.0:
             self.flush("running", None)
@@ -77,6 +88,9 @@ class ArchivePipeline:
         self.last_commit = time.monotonic()
 
     def spider_closed(self, spider, reason: str) -> None:
-        self.flush(crawl_status(reason), now_iso())
+        status = crawl_status(reason)
+        self.flush(status, now_iso())
+        if status == "finished":
+            self.archive.clear_frontier(self.ingester.crawl_id)
         self.warc.close()
         self.archive.close()

@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Mapping
 
 from .analysis import PageAnalysis, analyze_safely
 from .errors import ExtractionError
+
+PR_SET_PDEATHSIG = 1
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Make this worker process end when the crawl process dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    # Where prctl is missing (not Linux), poll: an orphan is re-parented away from parent_pid.
+    while os.getppid() == parent_pid:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def pool_size(workers: int) -> int:
@@ -23,7 +49,10 @@ class ExtractionPool:
     def __init__(self, workers: int = 0, max_page_time: float = 30.0):
         self.workers = pool_size(workers)
         self.max_page_time = max_page_time
-        self._executor = ProcessPoolExecutor(self.workers)
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, initializer=exit_with_parent, initargs=(os.getpid(),))
 
     async def analyze(self, body: bytes, url: str, headers: Mapping[str, str]) -> PageAnalysis | ExtractionError:
         """Give the page's analysis, or the ExtractionError that stopped it."""
@@ -40,7 +69,7 @@ class ExtractionPool:
     def _restart(self) -> None:
         # A hung or dead worker cannot be cancelled alone: replace the whole pool.
         old = self._executor
-        self._executor = ProcessPoolExecutor(self.workers)
+        self._executor = self._new_executor()
         for process in list(getattr(old, "_processes", {}).values()):
             process.kill()
         old.shutdown(wait=False, cancel_futures=True)

@@ -14,6 +14,7 @@ from archiver.discovery import (USUAL_FEEDS, USUAL_SITEMAPS, looks_like_feed, lo
 from archiver.errors import ExtractionError
 from archiver.items import FetchedItem, SkippedItem
 from archiver.pool import ExtractionPool
+from archiver.store.frontier import Frontier, FrontierEntry
 from archiver.target import CrawlTarget
 from archiver.timeutil import now_iso
 from archiver.urls import canonical
@@ -43,6 +44,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted(self.scope.hosts)
         self.query_variants: dict[str, set[str]] = {}
         self.skipped: set[str] = set()
+        self.resume: Frontier | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -54,19 +56,27 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
         return spider
 
+    def start_plan(self) -> list[FrontierEntry]:
+        """Give the first fetches of a new crawl: start pages, robots.txt, usual sitemaps and feeds."""
+        plan = [FrontierEntry(url, "page", 0) for url in self.target.start_urls]
+        for base in sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.target.start_urls}):
+            plan.append(FrontierEntry(base + "/robots.txt", "robots", 0))
+            plan += [FrontierEntry(base + path, "sitemap", 0) for path in USUAL_SITEMAPS]
+            plan += [FrontierEntry(base + path, "feed", 0) for path in USUAL_FEEDS]
+        plan += [FrontierEntry(url, "sitemap", 0) for url in self.target.sitemaps]
+        plan += [FrontierEntry(url, "feed", 0) for url in self.target.feeds]
+        return plan
+
     async def start(self):
-        for url in self.target.start_urls:
-            yield self.page_request(url, depth=0)
-        for base in {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.target.start_urls}:
-            yield self.request(base + "/robots.txt", self.parse_robots, "robots")
-            for path in USUAL_SITEMAPS:
-                yield self.request(base + path, self.parse_sitemap, "sitemap")
-            for path in USUAL_FEEDS:
-                yield self.request(base + path, self.parse_feed, "feed")
-        for url in self.target.sitemaps:
-            yield self.request(url, self.parse_sitemap, "sitemap")
-        for url in self.target.feeds:
-            yield self.request(url, self.parse_feed, "feed")
+        # The pipeline has opened the crawl by now and set `resume` when it continues a killed one.
+        entries = self.resume.pending if self.resume else self.start_plan()
+        for entry in entries:
+            yield self.request_for(entry)
+
+    def request_for(self, entry: FrontierEntry) -> scrapy.Request:
+        """Give the request of a frontier entry, with the callback of its kind."""
+        callbacks = {"robots": self.parse_robots, "sitemap": self.parse_sitemap, "feed": self.parse_feed}
+        return self.request(entry.url, callbacks.get(entry.kind, self.parse_page), entry.kind, entry.depth)
 
     def request(self, url: str, callback, kind: str, depth: int = 0, **meta) -> scrapy.Request:
         """Give a request for a discovery document or page, recording errors through the errback."""
@@ -85,55 +95,64 @@ class NewsSpider(scrapy.Spider):
         return self.fetched_item(response, "discovery", reason)
 
     def parse_robots(self, response):
-        yield self.discovery_item(response, "robots.txt")
-        if response.status == 200:
-            for url in sitemaps_in_robots(response.text):
-                yield self.request(url, self.parse_sitemap, "sitemap")
+        urls = sitemaps_in_robots(response.text) if response.status == 200 else ()
+        followups = [self.request(url, self.parse_sitemap, "sitemap") for url in urls]
+        return self.emit(self.discovery_item(response, "robots.txt"), followups)
 
     def parse_sitemap(self, response):
-        yield self.discovery_item(response, "sitemap")
-        if response.status != 200:
-            return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except (OSError, ValueError, IgnoreRequest):
-                yield self.skip(response.url, "error", "sitemap: bad or oversized gzip")
-                return
-        sitemap = parse_sitemap(body)
-        for entry in sitemap.entries:
-            if sitemap.is_index:
-                yield self.request(entry.loc, self.parse_sitemap, "sitemap")
-            else:
-                yield from self.follow(entry.loc, depth=1)
+        item = self.discovery_item(response, "sitemap")
+        body = self.sitemap_body(response) if response.status == 200 else b""
+        if body is None:
+            item.decision, item.reason = "error", "sitemap: bad or oversized gzip"
+        sitemap = parse_sitemap(body or b"")
+        if sitemap.is_index:
+            followups = [self.request(e.loc, self.parse_sitemap, "sitemap") for e in sitemap.entries]
+        else:
+            followups = [r for e in sitemap.entries for r in self.follow(e.loc, depth=1)]
+        return self.emit(item, followups)
+
+    def sitemap_body(self, response) -> bytes | None:
+        """Give the sitemap's XML, gunzipped under the size cap; None when the gzip is bad or too big."""
+        if response.body[:2] != b"\x1f\x8b":
+            return response.body
+        try:
+            return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except (OSError, ValueError, IgnoreRequest):
+            return None
 
     def parse_feed(self, response):
-        yield self.discovery_item(response, "feed")
-        if response.status == 200:
-            for url in parse_feed(response.body, response.url):
-                yield from self.follow(url, depth=1)
+        urls = parse_feed(response.body, response.url) if response.status == 200 else ()
+        return self.emit(self.discovery_item(response, "feed"), [r for u in urls for r in self.follow(u, depth=1)])
+
+    def emit(self, item, followups: list) -> list:
+        """Give the item, carrying the requests it leads to (for the durable frontier), then those."""
+        if self.resume:
+            followups = [r for r in followups if not isinstance(r, scrapy.Request) or r.url not in self.resume.seen]
+        item.discovered = [FrontierEntry(r.url, r.meta["kind"], r.meta["page_depth"])
+                           for r in followups if isinstance(r, scrapy.Request)]
+        return [item, *followups]
 
     # -- pages ------------------------------------------------------------------------------
 
     async def parse_page(self, response):
+        for output in await self.page_outputs(response):
+            yield output
+
+    async def page_outputs(self, response) -> list:
+        """Give the page's item and the requests it leads to."""
         problem = self.page_problem(response)
         if problem:
-            yield self.fetched_item(response, *problem)
-            return
-        if looks_like_feed(response.body) or looks_like_sitemap(response.body):
-            for item in (self.parse_feed if looks_like_feed(response.body) else self.parse_sitemap)(response):
-                yield item
-            return
+            return [self.fetched_item(response, *problem)]
+        if looks_like_feed(response.body):
+            return self.parse_feed(response)
+        if looks_like_sitemap(response.body):
+            return self.parse_sitemap(response)
         result = await self.pool.analyze(response.body, response.url, header_dict(response.headers))
         if isinstance(result, ExtractionError):
-            yield self.fetched_item(response, "error", result.reason)
-            return
-        yield self.page_item(response, result)
+            return [self.fetched_item(response, "error", result.reason)]
         depth = response.meta.get("page_depth", 0) + 1
-        for url in result.links.anchors + result.links.feeds:
-            for request in self.follow(url, depth):
-                yield request
+        followups = [r for url in result.links.anchors + result.links.feeds for r in self.follow(url, depth)]
+        return self.emit(self.page_item(response, result), followups)
 
     def page_problem(self, response) -> tuple[str, str] | None:
         """Give (decision, reason) when a response cannot be a page to analyse."""

@@ -8,8 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import ArchiveError
 from ..extract.model import Extraction
-from . import articles, crawls, diffs
+from . import articles, crawls, diffs, frontier
+from . import warcs
 from .archive import open_connection, transaction
 from .records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
 
@@ -69,6 +71,38 @@ class Archive:
         with self.batch():
             crawls.finish_crawl(self.conn, crawl_id, status, counts, now, message)
 
+    def resume_or_start(self, source_id: int, now: str, config: dict | None = None) -> tuple[int, bool]:
+        """Give (crawl id, resumed): the source's unfinished crawl reopened, or a new one.
+
+        ArchiveError when another live process is crawling the source now."""
+        with self.batch():
+            unfinished = frontier.unfinished_crawl(self.conn, source_id)
+            if unfinished and unfinished[1] == "running" and unfinished[2] != os.getpid() \
+                    and frontier.pid_alive(unfinished[2]):
+                raise ArchiveError(f"this source is being crawled by process {unfinished[2]} right now",
+                                   "wait for it to finish or stop it")
+            if unfinished:
+                frontier.reopen(self.conn, unfinished[0], os.getpid())
+                return unfinished[0], True
+            return crawls.start_crawl(self.conn, source_id, now, config, os.getpid()), False
+
+    def queue(self, crawl_id: int, entries) -> None:
+        """Add entries to the crawl's durable frontier (call inside `batch()`)."""
+        frontier.add_entries(self.conn, crawl_id, entries)
+
+    def done(self, crawl_id: int, url: str) -> None:
+        """Mark a URL of the crawl's frontier as done (call inside `batch()`)."""
+        frontier.mark_done(self.conn, crawl_id, url)
+
+    def frontier(self, crawl_id: int) -> frontier.Frontier:
+        """Give the crawl's pending frontier and every URL it has seen."""
+        return frontier.read_frontier(self.conn, crawl_id)
+
+    def clear_frontier(self, crawl_id: int) -> None:
+        """Forget the frontier of a finished crawl."""
+        with self.batch():
+            frontier.clear(self.conn, crawl_id)
+
     def crawl(self, crawl_id: int) -> CrawlRun:
         """Give one crawl run."""
         return crawls.get_crawl(self.conn, crawl_id)
@@ -99,6 +133,20 @@ class Archive:
     def version_diff(self, article_id: int, old: int, new: int) -> diffs.VersionDiff:
         """Give the field-level diff between two versions of an article."""
         return diffs.version_diff(self.conn, article_id, old, new)
+
+    def kept_files(self, where) -> list[str]:
+        """Give the WARC files holding captures under `where` (an exports.ExportFilter)."""
+        if where.source:
+            self.source(where.source)
+        return warcs.kept_files(self.conn, where)
+
+    def kept_captures(self, file: str, where) -> Iterator[warcs.KeptCapture]:
+        """Give the captures under `where` kept in one WARC file, in file order."""
+        return warcs.kept_captures(self.conn, file, where)
+
+    def previous_response(self, url: str, before_id: int) -> warcs.KeptCapture | None:
+        """Give the newest kept 200 capture of `url` before capture `before_id`."""
+        return warcs.previous_response(self.conn, url, before_id)
 
     def validators(self, url: str) -> Validators:
         """Give the validators of the last capture of `url`."""

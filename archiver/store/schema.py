@@ -194,3 +194,23 @@ def _v2(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS = MIGRATIONS + (_v2,)
 LATEST = len(MIGRATIONS)
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    # The durable frontier: every URL a crawl has queued, and whether it is done, so that a
+    # crawl killed at any moment resumes where it stopped (written in the same transactions as
+    # the captures). Rows of a finished crawl are deleted.
+    db.executescript("""
+        CREATE TABLE frontier (
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            depth INTEGER NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (crawl_id, url)
+        ) WITHOUT ROWID;
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_v3,)
+LATEST = len(MIGRATIONS)
