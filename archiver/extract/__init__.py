@@ -9,12 +9,14 @@ sections, footers and widgets taken out.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 from archiver import EXTRACTOR_VERSION
 from archiver.errors import ExtractionError
 from archiver.extract.body import detach, extract_body
 from archiver.extract.comments import extract_comments
-from archiver.extract.decode import DecodedPage, decode_html
+from archiver.extract.decode import DecodedPage, decode_html, header_value
 from archiver.extract.dom import is_inside, marked_elements, parse_tree
 from archiver.extract.footer import extract_footer, footer_elements
 from archiver.extract.metadata import extract_metadata
@@ -32,7 +34,7 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
     tree = parse_tree(decode_html(bytes(html), headers).text, url)
     structured = read_structured(tree)
     marked = marked_elements(tree)
-    found = extract_comments(tree, marked, structured)
+    found = extract_comments(tree, marked, structured, fetched_at(headers))
     comment_areas = set(found.found.items) | set(found.found.containers)
     metadata = extract_metadata(tree, structured, url, lambda e: is_inside(e, comment_areas))
     commenters = {c.author for c in found.comments if c.author}
@@ -57,3 +59,12 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
         footer=footer,
         extractor=EXTRACTOR_VERSION,
     )
+
+
+def fetched_at(headers: Mapping[str, str] | None) -> datetime | None:
+    """Give when the page was fetched, from the HTTP Date header, or None when unknown or unreadable."""
+    value = header_value(headers, "date")
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None

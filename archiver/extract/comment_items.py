@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -19,21 +19,38 @@ from archiver.extract.dom import MarkedElement, class_tokens, marker_text, tag_o
 
 ITEM_CLASSES = frozenset(["comment", "comment-item", "comment-entry", "topic-post", "js-comment", "comment-wrap"])
 NOT_ITEM_CLASSES = frozenset(["pingback", "trackback", "recentcomments", "widget"])
-# Where reader comments never are: sidebars and widgets ("recent comments"), the reply form.
-EXCLUDED_AREA_RE = re.compile(
-    r"widget|sidebar|recent[-_]?comments|recentcomments|\brespond\b|comment-?form|reply-?form|comment-respond"
+# Class names of one comment in many languages and naming schemes: "comment", "c-comment",
+# "comment-item", "comments__list-item", "commentItem", "kommentar-entry", ...
+COMMENT_WORDS = frozenset(
+    "comment comments kommentar kommentare komentar komentarz comentario comentarios commentaire commentaires"
+    " reactie reacties yorum cmt".split()
 )
-CONTAINER_PARTS = frozenset(["comments", "comment", "discussion", "responses", "reactions", "replies"])
-NOT_CONTAINER_PARTS = frozenset(["open", "closed", "status", "count", "link", "form", "respond", "widget", "number"])
+SINGULAR_WORDS = frozenset("comment kommentar komentar komentarz comentario commentaire reactie yorum cmt".split())
+ITEM_LAST_PARTS = frozenset(["item", "entry"])
+ITEM_AFFIXES = frozenset(["c", "js", "single", "box", "block", "card", "node", "post", "unit", "wrap", "li", "view"])
+# Where reader comments never are: recent/most-commented widgets and the reply form (always),
+# sidebars and widgets (unless the area also holds the article's <h1>: then it is the layout).
+FORM_AREA_RE = re.compile(
+    r"recent[-_]?comments|recentcomments|most[-_]?comment|\brespond\b|comment-?form|reply-?form|comment-respond"
+)
+SIDE_AREA_RE = re.compile(r"(^|\s)(widget|widget[-_]\S*|\S*sidebar\S*|secondary|aside)(\s|$)")
+CONTAINER_PARTS = frozenset(["discussion", "responses", "reactions", "replies", *COMMENT_WORDS])
+NOT_CONTAINER_PARTS = frozenset(
+    ["open", "closed", "status", "count", "link", "form", "respond", "widget", "number", "most", "recent", "popular"]
+)
 AUTHOR_RE = re.compile(r"(^|[-_ ])(author|fn|username|user-?name|commenter|nickname|name|user|poster)([-_ ]|$)")
 DATE_RE = re.compile(
     r"(^|[-_ ])(date|time|datetime|timestamp|published|posted|meta|metadata|commentmetadata|submitted)([-_ ]|$)"
 )
 PING_TEXT_RE = re.compile(r"^\s*(pingback|trackback)\s*:", re.IGNORECASE)
 MIN_REPEATS = 2
-CONTAINER_HINT_RE = re.compile(r"comment|discussion|response|reaction|replies")
-ITEM_HINT_RE = re.compile(r"comment|topic-post")
+CONTAINER_HINT_RE = re.compile(r"omment|discussion|response|reaction|replies|koment|comentar|reactie|yorum|cmt")
+ITEM_HINT_RE = re.compile(r"omment|topic-post|koment|comentar|reactie|yorum|cmt")
 MICRODATA_XPATH = etree.XPath("//*[contains(@itemtype, 'omment')]")
+CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+PART_SPLIT_RE = re.compile(r"[-_]+")
+# A teaser or pingback is mostly link text; a comment is mostly the reader's own words.
+MAX_LINKED_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -44,26 +61,59 @@ class CommentItems:
     containers: tuple[HtmlElement, ...]
 
 
-def in_excluded_area(element: HtmlElement) -> bool:
+@dataclass(frozen=True)
+class PageLayout:
+    """The elements around the article's <h1>: areas named "sidebar" there are the layout, not a sidebar."""
+
+    around_title: frozenset = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, tree: HtmlElement) -> PageLayout:
+        """Give the layout of a page from the ancestors of its first <h1>."""
+        title = next(tree.iter("h1"), None)
+        return cls(frozenset(title.iterancestors()) if title is not None else frozenset())
+
+
+def in_excluded_area(element: HtmlElement, layout: PageLayout = PageLayout()) -> bool:
     """Tell whether an element sits in a widget, sidebar, form or reply-form area."""
     node = element
     while node is not None and tag_of(node) not in ("body", "html"):
-        if tag_of(node) in ("form", "textarea") or EXCLUDED_AREA_RE.search(marker_text(node)):
+        marker = marker_text(node)
+        if tag_of(node) in ("form", "textarea") or FORM_AREA_RE.search(marker):
+            return True
+        if (tag_of(node) == "aside" or SIDE_AREA_RE.search(marker)) and node not in layout.around_title:
             return True
         node = node.getparent()
     return False
 
 
 def is_comment_microdata(element: HtmlElement) -> bool:
-    """Tell whether an element is a schema.org Comment item in microdata."""
-    itemtype = element.get("itemtype", "")
-    return itemtype.rstrip("/").lower().endswith("/comment")
+    """Tell whether an element is a schema.org Comment (or UserComments) item in microdata."""
+    itemtype = element.get("itemtype", "").rstrip("/").lower()
+    return itemtype.endswith(("/comment", "/usercomments"))
+
+
+def class_parts(token: str) -> list[str]:
+    """Give the lower-cased words of a class token ("commentsList-item" gives comments, list, item)."""
+    return [part.lower() for part in PART_SPLIT_RE.split(CAMEL_RE.sub("-", token)) if part]
+
+
+def is_item_token(token: str) -> bool:
+    """Tell whether one class token names a single comment in any common naming scheme."""
+    parts = class_parts(token)
+    if not parts or not COMMENT_WORDS & set(parts):
+        return False
+    if parts[-1] in ITEM_LAST_PARTS:
+        return True
+    return set(parts) <= SINGULAR_WORDS | ITEM_AFFIXES and bool(SINGULAR_WORDS & set(parts))
 
 
 def is_class_item(element: HtmlElement) -> bool:
     """Tell whether an element's classes name it as one comment (not a ping or widget)."""
     tokens = class_tokens(element)
-    return bool(tokens & ITEM_CLASSES) and not tokens & NOT_ITEM_CLASSES
+    if tokens & NOT_ITEM_CLASSES:
+        return False
+    return bool(tokens & ITEM_CLASSES) or any(map(is_item_token, element.get("class", "").split()))
 
 
 def is_forum_opening_post(element: HtmlElement) -> bool:
@@ -77,32 +127,63 @@ def is_container(element: HtmlElement) -> bool:
     if tag_of(element) in ("html", "body", "form"):
         return False
     for token in marker_text(element).split():
-        parts = set(re.split(r"[-_]", token))
+        parts = set(class_parts(token))
         if parts & CONTAINER_PARTS and not parts & NOT_CONTAINER_PARTS:
             return True
     return False
 
 
-def keep_item(element: HtmlElement) -> bool:
-    """Tell whether a candidate is a real reader comment: visible text, no ping, no widget."""
-    if in_excluded_area(element) or class_tokens(element) & NOT_ITEM_CLASSES:
+def linked_share(element: HtmlElement) -> float:
+    """Give the share of an element's text that is link text."""
+    total = len(visible_text(element))
+    linked = sum(len(visible_text(a)) for a in element.iter("a"))
+    return linked / total if total else 1.0
+
+
+def keep_item(element: HtmlElement, layout: PageLayout = PageLayout()) -> bool:
+    """Tell whether a candidate is a real reader comment: own words, no ping, no widget, no teaser."""
+    if in_excluded_area(element, layout) or class_tokens(element) & NOT_ITEM_CLASSES:
         return False
     text = visible_text(element)
-    return bool(text) and not PING_TEXT_RE.match(text)
+    return bool(text) and not PING_TEXT_RE.match(text) and linked_share(element) <= MAX_LINKED_SHARE
 
 
-def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
+def hollow(element: HtmlElement, candidates: set) -> bool:
+    """Tell whether an element shows no text of its own outside the candidate comments in it."""
+    return not visible_text(element, lambda e: e in candidates)
+
+
+def drop_wrappers(found: list[HtmlElement]) -> list[HtmlElement]:
+    """Give the candidates with wrappers merged: one comment marked twice (li.comment-item > div.comment)
+    counts once (the outer element), and a hollow element holding several comments is their list, not one."""
+    chosen = set(found)
+    inner_of: dict[HtmlElement, list[HtmlElement]] = defaultdict(list)
+    for element in found:
+        outer = next((a for a in element.iterancestors() if a in chosen), None)
+        if outer is not None:
+            inner_of[outer].append(element)
+    dropped = set()
+    for outer, inner in inner_of.items():
+        # blocks shaped like the outer one are its replies, the others its own parts
+        parts = [e for e in inner if block_signature(e) != block_signature(outer)]
+        if parts and hollow(outer, chosen):
+            dropped.update(parts if len(parts) == 1 else [outer])
+    return [element for element in found if element not in dropped]
+
+
+def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...], layout: PageLayout) -> list[HtmlElement]:
     """Give the elements marked as comments by microdata or class names, in page order."""
     microdata = MICRODATA_XPATH(tree)
     hinted = [m.element for m in marked if ITEM_HINT_RE.search(m.marker)]
     if microdata:  # both kinds, in page order
         candidates = set(microdata) | set(hinted)
         hinted = [e for e in tree.iter() if e in candidates]
-    found = []
-    for element in hinted:
-        if is_comment_microdata(element) or (is_class_item(element) and not is_forum_opening_post(element)):
-            found.append(element)
-    return [element for element in found if keep_item(element)]
+    found = [
+        element
+        for element in hinted
+        if is_comment_microdata(element) or (is_class_item(element) and not is_forum_opening_post(element))
+    ]
+    return [element for element in drop_wrappers(found) if keep_item(element, layout)]
 
 
 def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
@@ -130,7 +211,7 @@ def has_comment_parts(element: HtmlElement) -> bool:
     return False
 
 
-def repeated_blocks(container: HtmlElement) -> list[HtmlElement]:
+def repeated_blocks(container: HtmlElement, layout: PageLayout) -> list[HtmlElement]:
     """Give the most repeated same-shape blocks with author/date parts inside a container."""
     groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
     for element in container.iterdescendants():
@@ -140,13 +221,14 @@ def repeated_blocks(container: HtmlElement) -> list[HtmlElement]:
     for members in groups.values():
         if len(members) >= MIN_REPEATS and len(members) > len(best) and all(map(has_comment_parts, members)):
             best = members
-    return [element for element in best if keep_item(element)]
+    return [element for element in best if keep_item(element, layout)]
 
 
 def find_comment_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> CommentItems:
     """Give the reader-comment elements of a page in page order, with their sections."""
+    layout = PageLayout.of(tree)
     containers = containers_of(marked)
-    items = marked_items(tree, marked)
+    items = marked_items(tree, marked, layout)
     if not items:
-        items = [block for container in containers for block in repeated_blocks(container)]
+        items = [block for container in containers for block in repeated_blocks(container, layout)]
     return CommentItems(tuple(items), tuple(containers))

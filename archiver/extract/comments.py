@@ -6,11 +6,12 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from lxml.html import HtmlElement
 
-from archiver.extract.comment_items import AUTHOR_RE, DATE_RE, EXCLUDED_AREA_RE, CommentItems, find_comment_items
-from archiver.extract.dates import to_iso
+from archiver.extract.comment_items import AUTHOR_RE, DATE_RE, FORM_AREA_RE, SIDE_AREA_RE, CommentItems, find_comment_items
+from archiver.extract.dates import looks_relative, relative_iso, to_iso
 from archiver.extract.dom import MarkedElement, class_tokens, clean_space, marker_text, tag_of, text_lines
 from archiver.extract.model import Comment
 from archiver.extract.structured import StructuredData, names_of
@@ -22,9 +23,19 @@ TEXT_CLASSES = (
 # Parts of a comment block that are not what the reader wrote.
 CHROME_RE = re.compile(
     r"(^|[-_ ])(reply|reply-link|comment-reply-link|comment-meta|commentmetadata|comment-actions|actions"
-    r"|edit-link|share|vote|votes|likes|avatar|permalink|reply-to-tab|post-menu-area)([-_ ]|$)"
+    r"|edit-link|share|vote|votes|likes?|dislikes?|upvotes?|downvotes?|avatar|permalink|reply-to-tab|post-menu-area"
+    r"|rating|ratings|score|points|karma|report|flag|counter|toolbar|tools|links|badge)([-_ ]|$)"
 )
-NESTING_RE = re.compile(r"(^|[-_ ])(indented|children|replies|comment-replies|sub-?comments|comment-children)([-_ ]|$)")
+NESTING_RE = re.compile(
+    r"(^|[-_ ])(indented|children|replies|comment-replies|sub-?comments|comment-children|answers|thread-replies)([-_ ]|$)"
+)
+# Buttons and counters shown as the first or last line of a comment, in the common languages.
+ACTION_LINE_RE = re.compile(
+    r"^(reply|report|flag|like|share|edit|delete|permalink|responder|responda|balas|antworten|melden|répondre"
+    r"|signaler|rispondi|segnala|ответить|пожаловаться|odpowiedz|yanıtla|beantwoorden|reageer|\d+"
+    r"|(rating|score|votes?|likes?|points?):? ?[-+]?\d+( votes?| points?)?|[-+]?\d+ (likes?|votes?|points?|replies|reply))$",
+    re.IGNORECASE,
+)
 AUTHOR_TRAILER_RE = re.compile(r"(\s+(says|said|wrote|on|replied|commented))?\s*:?\s*$", re.IGNORECASE)
 REPLY_TO_ATTRIBUTES = ("data-parent-id", "data-parent", "data-reply-to", "data-in-reply-to", "data-parent-comment")
 MAX_AUTHOR_CHARS = 80
@@ -39,9 +50,10 @@ FORM_TAGS = frozenset(["form", "label", "input", "textarea", "select", "button"]
 class ItemReader:
     """Reads the parts of the comment elements of one page (the set of items is fixed)."""
 
-    def __init__(self, found: CommentItems):
+    def __init__(self, found: CommentItems, reference: datetime | None = None):
         self.items = found.items
         self.item_set = set(found.items)
+        self.reference = reference
 
     def own_parts(self, item: HtmlElement) -> Iterator[HtmlElement]:
         """Yield the descendants of an item that are not inside a nested comment."""
@@ -58,7 +70,7 @@ class ItemReader:
         if element in self.item_set or tag_of(element) in FORM_TAGS:
             return True
         marker = marker_text(element)
-        return bool(CHROME_RE.search(marker) or EXCLUDED_AREA_RE.search(marker))
+        return bool(CHROME_RE.search(marker) or FORM_AREA_RE.search(marker) or SIDE_AREA_RE.search(marker))
 
     def author(self, item: HtmlElement) -> str | None:
         """Give the commenter's name shown in a comment, or None when none is shown."""
@@ -74,35 +86,45 @@ class ItemReader:
         return None
 
     def published(self, item: HtmlElement) -> str | None:
-        """Give the ISO date of a comment, or None when none can be read."""
+        """Give the ISO date of a comment, or None when none can be read.
+
+        Dates shown relative to now ("2 hours ago") are resolved against the time the
+        page was fetched (the HTTP Date header), and left out when that is unknown.
+        """
         for element in self.own_parts(item):
             if is_date_part(element):
                 for value in (element.get("datetime"), element.get("content"), element.get("title")):
                     if to_iso(value):
                         return to_iso(value)
-                if to_iso(clean_space(element.text_content())):
-                    return to_iso(clean_space(element.text_content()))
+                shown = clean_space(element.text_content())
+                found = to_iso(shown) or relative_iso(shown, self.reference)
+                if found:
+                    return found
         return None
 
     def text(self, item: HtmlElement) -> str:
         """Give the text a commenter wrote, paragraphs separated by blank lines."""
         part = self.text_part(item)
         if part is not None:
-            return "\n\n".join(text_lines(part, self.skip_in_text))
+            return "\n\n".join(without_actions(text_lines(part, self.skip_in_text)))
         skip = lambda e: self.skip_in_text(e) or is_author_part(e) or is_date_part(e)  # noqa: E731
-        return "\n\n".join(text_lines(item, skip))
+        return "\n\n".join(without_actions(text_lines(item, skip)))
 
     def text_part(self, item: HtmlElement) -> HtmlElement | None:
-        """Give the element holding a comment's text (itemprop=text or a text class)."""
+        """Give the element holding a comment's text (itemprop=text or a text class, without the byline)."""
         parts = list(self.own_parts(item))
         for element in parts:
-            if element.get("itemprop") == "text":
+            if element.get("itemprop") in ("text", "commentText"):
                 return element
         for name in TEXT_CLASSES:
             for element in parts:
-                if class_has(element, name):
+                if class_has(element, name) and not self.holds_byline(element):
                     return element
         return None
+
+    def holds_byline(self, element: HtmlElement) -> bool:
+        """Tell whether an element holds the comment's author or date part (so it is not the text)."""
+        return any(is_author_part(e) or is_date_part(e) for e in element.iterdescendants() if isinstance(e.tag, str))
 
     def own_id(self, item: HtmlElement) -> str | None:
         """Give the comment id the markup itself carries, if any."""
@@ -150,6 +172,16 @@ class ItemReader:
         return None
 
 
+def without_actions(lines: list[str]) -> list[str]:
+    """Give a comment's lines without the buttons and counters shown before or after the text."""
+    start, end = 0, len(lines)
+    while start < end and ACTION_LINE_RE.match(lines[start]):
+        start += 1
+    while end > start and ACTION_LINE_RE.match(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
+
+
 def class_has(element: HtmlElement, name: str) -> bool:
     """Tell whether a class token is a name or ends with it after a - or _ ("cmt__text")."""
     return any(token == name or re.search(rf"[-_]{name}$", token) for token in class_tokens(element))
@@ -175,7 +207,7 @@ def author_name(element: HtmlElement) -> str | None:
     node = names[0] if names else element
     text = clean_space(" ".join(t for t in node.itertext(tag=None) if t))
     text = AUTHOR_TRAILER_RE.sub("", text.split("\n")[0]).strip()
-    return text if 0 < len(text) <= MAX_AUTHOR_CHARS and not to_iso(text) else None
+    return text if 0 < len(text) <= MAX_AUTHOR_CHARS and not to_iso(text) and not looks_relative(text) else None
 
 
 def hashed_id(author: str | None, published: str | None, text: str) -> str:
@@ -193,9 +225,9 @@ def unique(ident: str, seen: set[str]) -> str:
     return candidate
 
 
-def html_comments(found: CommentItems) -> tuple[Comment, ...]:
+def html_comments(found: CommentItems, reference: datetime | None) -> tuple[Comment, ...]:
     """Give the comments read from the comment elements, with parents resolved."""
-    reader = ItemReader(found)
+    reader = ItemReader(found, reference)
     drafts, ids, seen = [], {}, set()
     for item in found.items:
         author, published, text = reader.author(item), reader.published(item), reader.text(item)
@@ -254,11 +286,14 @@ class PageComments:
     found: CommentItems
 
 
-def extract_comments(tree: HtmlElement, marked: tuple[MarkedElement, ...], structured: StructuredData) -> PageComments:
+def extract_comments(
+    tree: HtmlElement, marked: tuple[MarkedElement, ...], structured: StructuredData, fetched: datetime | None = None
+) -> PageComments:
     """Give the reader comments of a page with the elements they were read from.
 
     The comments shown in the HTML come first; JSON-LD is used when the HTML shows none.
+    `fetched` is when the page was fetched: what "2 hours ago" is counted from.
     """
     found = find_comment_items(tree, marked)
-    comments = html_comments(found)
+    comments = html_comments(found, fetched)
     return PageComments(comments or jsonld_comments(structured), found)

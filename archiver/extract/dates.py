@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 # Formats seen in comment and byline markup, tried after ISO 8601.
 TEXT_FORMATS = (
@@ -25,6 +25,13 @@ TEXT_FORMATS = (
     "%d/%m/%Y %H:%M",
     "%A, %B %d, %Y at %I:%M %p",
     "%A, %B %d, %Y",
+    "%B %d, %Y - %I:%M %p",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y, %H:%M",
+    "%d.%m.%Y",
+    "%H:%M %d.%m.%y",
+    "%H:%M %d.%m.%Y",
+    "%d.%m.%y %H:%M",
 )
 DATEISH_RE = re.compile(r"\d")
 ORDINAL_RE = re.compile(r"(\d)(st|nd|rd|th)\b")
@@ -62,3 +69,70 @@ def to_iso(value: object) -> str | None:
     if not isinstance(value, str) or not DATEISH_RE.search(value):
         return None
     return iso_from_iso(value) or iso_from_text(value)
+
+
+# "2 days ago at 07:52 am", "~6 hours ago", "vor 3 Stunden", "il y a 2 jours", "hace 5 minutos", "2 часа назад"
+UNIT_WORDS = {
+    "second": ("second", "sec", "sekunde", "seconde", "segundo", "секунд"),
+    "minute": ("minute", "min", "minuto", "минут"),
+    "hour": ("hour", "hr", "stunde", "heure", "hora", "час"),
+    "day": ("day", "tag", "jour", "día", "dia", "дн", "день"),
+}
+RELATIVE_RE = re.compile(
+    r"^(?:~|about |around |vor |il y a |hace |há |ha )?(\d+|an?|one|einer?|un|une|una?|um|uma) ?([^\W\d_]+)"
+    r"(?: ago| назад| atrás)?(?:,? (?:at|um|à|a las|às|в) (\d{1,2})[:.](\d\d) ?([ap]\.?m\.?)?)?$",
+    re.IGNORECASE,
+)
+CLOCK_RE = re.compile(r"^(yesterday|today|gestern|heute|hier|aujourd'hui|ayer|hoy|ontem|hoje|вчера|сегодня)"
+                      r",? (?:at |um |à |a las |às |в )?(\d{1,2})[:.](\d\d) ?([ap]\.?m\.?)?$", re.IGNORECASE)
+RELATIVE_MARK_RE = re.compile(r"(\bago\b|назад|\batrás\b|^~?(vor|il y a|hace|há|ha) )", re.IGNORECASE)
+YESTERDAY_WORDS = frozenset(["yesterday", "gestern", "hier", "ayer", "ontem", "вчера"])
+SMALL_UNITS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+def unit_of(word: str) -> str | None:
+    """Give the time unit ("second" ... "day") a word of a relative date names, or None."""
+    word = word.lower()
+    for unit, stems in UNIT_WORDS.items():
+        if any(word.startswith(stem) for stem in stems):
+            return unit
+    return None
+
+
+def clock_time(day: date, hour: str, minute: str, half: str | None) -> str | None:
+    """Give the ISO local date-time of a day at a shown clock time, or None when the time is impossible."""
+    value = int(hour) % 12 + (12 if half and half.lower().startswith("p") else 0) if half else int(hour)
+    if value > 23 or int(minute) > 59:
+        return None
+    return datetime.combine(day, time(value, int(minute))).isoformat()
+
+
+def looks_relative(text: str) -> bool:
+    """Tell whether a text is a date relative to now ("3 days ago", "vor 2 Stunden", "yesterday at 9:15")."""
+    return bool(RELATIVE_MARK_RE.search(text) or CLOCK_RE.match(text))
+
+
+def relative_iso(value: str, reference: datetime | None) -> str | None:
+    """Give the ISO date of a relative date ("2 days ago at 07:52 am") seen at a reference time.
+
+    Only precise forms are resolved: seconds, minutes and hours ago (to the minute), and
+    days ago or yesterday when a clock time is shown; "3 weeks ago" says too little and gives None.
+    """
+    text = " ".join(value.replace("\u00a0", " ").split()).strip(" ·|-")
+    if reference is None or not text:
+        return None
+    match = CLOCK_RE.match(text)
+    if match:
+        day = reference.date() - timedelta(days=1 if match.group(1).lower() in YESTERDAY_WORDS else 0)
+        return clock_time(day, match.group(2), match.group(3), match.group(4))
+    match = RELATIVE_RE.match(text) if looks_relative(text) else None
+    unit = unit_of(match.group(2)) if match else None
+    if unit is None:
+        return None
+    count = int(match.group(1)) if match.group(1).isdigit() else 1
+    if unit in SMALL_UNITS and not match.group(3):
+        moment = reference - timedelta(seconds=count * SMALL_UNITS[unit])
+        return moment.replace(second=0, microsecond=0).isoformat()
+    if unit == "day" and match.group(3):
+        return clock_time(reference.date() - timedelta(days=count), match.group(3), match.group(4), match.group(5))
+    return None
