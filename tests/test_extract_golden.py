@@ -21,7 +21,8 @@ def expected_of(name: str) -> dict:
 
 def extracted(name: str):
     """Give our extraction of a golden page."""
-    return extract_page((GOLDEN / f"{name}.html").read_bytes(), expected_of(name)["url"])
+    expected = expected_of(name)
+    return extract_page((GOLDEN / f"{name}.html").read_bytes(), expected["url"], expected.get("headers"))
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -158,13 +158,13 @@ def comment_failures(got: list[dict], expected: list[dict]) -> list[str]:
 def compare_expected(got, expected: dict) -> list[str]:
     """Give the names of the checks an Extraction fails against a golden page's expected JSON.
 
-    Every key is compared for equality, except `url` (the input), `body_excludes`
+    Every key is compared for equality, except `url` and `headers` (the input), `body_excludes`
     (strings that must not be in the body), `comments` (compared one by one on the
     keys given) and `footer` (compared on the keys given).
     """
     data, failures = got.to_dict(), []
     for key, want in expected.items():
-        if key == "url":
+        if key in ("url", "headers"):
             continue
         if key == "body_excludes":
             failures += [f"body has {text!r}" for text in want if text in got.body]
@@ -182,9 +182,9 @@ def check_golden(html_path: Path) -> GoldenResult:
     from archiver.extract import extract_page
 
     expected = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
-    got = extract_page(html_path.read_bytes(), expected["url"])
+    got = extract_page(html_path.read_bytes(), expected["url"], expected.get("headers"))
     failures = compare_expected(got, expected)
-    total = len(expected) - 1
+    total = len(set(expected) - {"url", "headers"})
     return GoldenResult(html_path.stem, total - len(failures), tuple(failures))
 
 

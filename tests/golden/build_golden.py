@@ -376,7 +376,9 @@ def family_expected(url: str, ident_of) -> dict:
             "comments": comments}  # fmt: skip
 
 
-def family_page(comments_html: str, head_extra: str = "", body_class: str = "", aside: str = "") -> str:
+def family_page(
+    comments_html: str, head_extra: str = "", body_class: str = "", aside: str = "", page_class: str = "page"
+) -> str:
     """Give a short article page with the given comments section after the article."""
     paragraphs = "\n".join(f"<p>{esc(p)}</p>" for p in FAMILY_PARAGRAPHS)
     return f"""<!DOCTYPE html>
@@ -384,7 +386,7 @@ def family_page(comments_html: str, head_extra: str = "", body_class: str = "", 
 <meta name="author" content="{FAMILY_AUTHOR}">{head_extra}</head>
 <body class="{body_class}">
 <header class="masthead"><a href="/">Riverside Gazette</a><nav><a href="/local/">Local</a> <a href="/sport/">Sport</a></nav></header>
-<div class="page">
+<div class="{page_class}">
 <article class="article">
 <h1>{FAMILY_TITLE}</h1>
 <p class="meta">By <span class="author-name">{FAMILY_AUTHOR}</span>, March 4, 2024</p>
@@ -521,6 +523,115 @@ def custom_family() -> str:
     return family_page(section)
 
 
+def usercomments_family() -> str:
+    """Give a magazine theme: div.comment as schema.org UserComments, the article in a layout named "sidebar"."""
+
+    def block(c: FamilyComment) -> str:
+        kids = "".join(block(k) for k in children_of(c.ident))
+        kids = f'<div class="children">{kids}</div>' if kids else ""
+        shown = c.shown.replace(" at", " -")
+        return f"""<div class="comment even depth-1" id="comment-{c.ident}" itemscope itemtype="https://schema.org/UserComments">
+<link itemprop="url" href="#comment-{c.ident}"><div class="thecomment"><div class="author-img"><img class="avatar" src="/a.png" alt=""></div>
+<div class="comment-text"><span class="author" itemprop="creator"><span itemprop="name"><a href="https://blog.example.net/" rel="external nofollow">{esc(c.author)}</a></span></span>
+<span class="date" datetime="{c.iso}-05:00" itemprop="commentTime"><i class="fa fa-clock-o"></i>{shown}</span>
+<div class="comment-content" itemprop="commentText"><p>{esc(c.text)}</p></div>
+<span class="reply"><a rel="nofollow" class="comment-reply-link" href="#comment-{c.ident}">Reply</a></span></div></div>{kids}</div>"""
+
+    section = f"""<div class="post-comments" id="comments"><div class="post-title-box"><h4>5 comments</h4></div>
+<div class="comments">{''.join(block(c) for c in children_of(None))}</div>
+<div id="respond" class="comment-respond"><h3>Leave a Comment</h3><form id="commentform" class="comment-form"><textarea placeholder="Your Comment"></textarea></form></div></div>"""
+    aside = '<div class="sidebar-widgets"><aside class="widget"><h3>Popular</h3><ul><li><a href="/x">Tram line delayed</a></li></ul></aside></div>'
+    return family_page(section, aside=aside, page_class="container container-single theme_sidebar sticky-sidebar")
+
+
+def usercomments_expected(url: str) -> dict:
+    """Give the expected extraction of the UserComments page (its datetime attributes carry -05:00)."""
+    expected = family_expected(url, lambda c: f"comment-{c.ident}")
+    for entry in expected["comments"]:
+        entry["published"] += "-05:00"
+    return expected
+
+
+RELATIVE_FETCHED = "Thu, 07 Mar 2024 12:00:00 GMT"
+# what each top-rated comment shows as its date, and what that is when fetched at RELATIVE_FETCHED
+RELATIVE_SHOWN = (
+    ("2 days ago at 9:12 am", "2024-03-05T09:12:00"),
+    ("5 hours ago", "2024-03-07T07:00:00+00:00"),
+    ("yesterday at 8:30 pm", "2024-03-06T20:30:00"),
+    ("3 weeks ago", None),
+    ("45 minutes ago", "2024-03-07T11:15:00+00:00"),
+)
+
+
+def relative_comments() -> list[FamilyComment]:
+    """Give the family comments as a flat top-rated list with relative dates (no markup ids)."""
+    return [
+        FamilyComment(c.ident, None, c.author, iso, shown, c.text)
+        for c, (shown, iso) in zip(FAMILY_COMMENTS, RELATIVE_SHOWN)
+    ]
+
+
+def relative_family() -> str:
+    """Give forum-backed "top rated comments": .username, .date "2 days ago", .content, a rating."""
+    blocks = "".join(
+        f"""<div class="comment first"><div class="avatar"><a href="/members/{c.ident}" rel="nofollow"><img src="/u.png" alt="Avatar"></a></div>
+<div class="comment_content"><div class="username"><a href="/posts/9{c.ident}" rel="nofollow">{esc(c.author)}</a></div>
+<div class="date">{c.shown}</div><div class="content">{esc(c.text)}</div>
+<div class="rating"><strong>Rating:</strong> {40 - 7 * int(c.ident)} Votes</div></div></div>"""
+        for c in relative_comments()
+    )
+    section = f"""<div id="commentsContainer"><div id="comments"><h2>Top Rated Comments</h2>
+<a href="/forums/threads/cycle-path.221/" class="view_all">(View all)</a>{blocks}</div></div>"""
+    return family_page(section)
+
+
+def relative_expected(url: str) -> dict:
+    """Give the expected extraction of the top-rated page, fetched at RELATIVE_FETCHED."""
+    expected = family_expected(url, hashed_id)
+    comments = relative_comments()
+    expected["comments"] = [
+        {"id": hashed_id(c), "parent": None, "author": c.author, "published": c.iso, "text": c.text, "position": i}
+        for i, c in enumerate(comments)
+    ]
+    return {**expected, "headers": {"Date": RELATIVE_FETCHED}}
+
+
+def bem_family() -> str:
+    """Give a component-framework thread: BEM classes, Comment microdata on an inner box, counters, answers."""
+
+    def item(c: FamilyComment) -> str:
+        kids = "".join(item(k) for k in children_of(c.ident))
+        day, clock = c.iso[8:10] + "." + c.iso[5:7] + "." + c.iso[2:4], c.iso[11:16]
+        return f"""<li class="comments__list-item"><div class="comment-item comments__list-comment">
+<div id="90{c.ident}" class="comment-item__container" itemprop="comment" itemscope itemtype="https://schema.org/Comment">
+<div class="container__avatar-wrapper"><div class="comment-avatar comment-avatar_guest"></div></div>
+<div class="container__content"><div class="content-wrapper__info"><span itemprop="author" class="content-wrapper__info-nick">{esc(c.author)}</span>
+<span itemprop="datePublished" content="{c.iso}+01:00" class="content-wrapper__info-date">{clock} {day}</span></div>
+<div itemprop="text" class="container__content-text"><span>{esc(c.text)}</span></div>
+<div class="comment-actions grid-row"><button class="comment-actions__send">Reply</button><button class="comment-actions__hidden">Report</button>
+<div class="comment-actions__action comment-actions__answers"><button class="button-counter"><span class="button-counter__text">{len(children_of(c.ident))}</span></button></div>
+<div class="comment-actions__action comment-actions__likes"><button itemprop="upvoteCount" class="button-counter"><span class="button-counter__text">3</span></button></div></div>
+</div></div></div><ul class="comments__answers">{kids}</ul></li>"""
+
+    section = f"""<div class="article-comments"><section class="comments grid-item-12"><div class="comments__title"><h2>Comments</h2>
+<meta itemprop="commentCount" content="5"><span class="comments__title-total">5</span></div>
+<div class="comments-send-form"><form class="comments-send-form__block"><span class="comments-send-form__nick">Guest</span><textarea name="comment"></textarea><button type="submit">Send</button></form></div>
+<ul class="comments__list">{''.join(item(c) for c in children_of(None))}</ul></section></div>"""
+    return family_page(section)
+
+
+def bem_expected(url: str) -> dict:
+    """Give the expected extraction of the BEM thread (dates carry the page's +01:00 offset)."""
+    expected = family_expected(url, hashed_id)
+    by_ident = {c.ident: c for c in FAMILY_COMMENTS}
+    shifted = {c.ident: FamilyComment(c.ident, c.parent, c.author, c.iso + "+01:00", c.shown, c.text) for c in FAMILY_COMMENTS}
+    for entry, c in zip(expected["comments"], FAMILY_COMMENTS):
+        entry["id"] = hashed_id(shifted[c.ident])
+        entry["parent"] = hashed_id(shifted[by_ident[c.parent].ident]) if c.parent else None
+        entry["published"] = shifted[c.ident].iso
+    return expected
+
+
 NEGATIVES = {
     "neg_recent_comments_widget": """<aside class="sidebar"><section id="recent-comments-3" class="widget widget_recent_comments">
 <h2 class="widget-title">Recent Comments</h2><ul id="recentcomments">
@@ -539,6 +650,18 @@ NEGATIVES = {
 <li id="comment-31" class="pingback even thread-even depth-1"><div class="comment-body">Pingback: <a href="https://blog.example.net/links/" rel="external nofollow ugc" class="url">Weekly cycling links | Spoke &amp; Chain</a></div></li>
 <li id="comment-32" class="trackback odd alt thread-odd thread-alt depth-1"><div class="comment-body">Trackback: <a href="https://news.example.com/roundup/" class="url">Regional roundup</a> <span class="edit-link"></span></div></li>
 </ol><p class="no-comments">Comments are closed.</p></div>""",
+    "neg_teasers_reviews_bio": """<div class="author-box"><h4>About the author</h4><div class="author-name">Daniel Okafor</div>
+<p>Daniel covers transport and city planning. He joined the Gazette in 2019 after ten years at a regional radio station.</p></div>
+<figure class="photo"><img src="/quay.jpg" alt=""><figcaption class="caption">The quay at dusk, March 2, 2024. Photo: Ana Ruiz</figcaption></figure>
+<blockquote class="twitter-tweet"><p>The riverside path extension is approved! Work starts in spring.</p>— Riverside Council (@riversidecc) <a href="https://twitter.com/riversidecc/status/1">March 5, 2024</a></blockquote>
+<section class="product-reviews"><h3>Reader reviews of the Trailmaster 3 bike light</h3>
+<div class="review" itemscope itemtype="https://schema.org/Review"><span itemprop="author" class="review-author">Jonas P.</span> <time datetime="2024-02-11">February 11, 2024</time><p itemprop="reviewBody">Bright enough for the unlit stretch under the bridge and the battery lasts a week of commuting.</p></div>
+<div class="review" itemscope itemtype="https://schema.org/Review"><span itemprop="author" class="review-author">Emma L.</span> <time datetime="2024-02-19">February 19, 2024</time><p itemprop="reviewBody">The mount broke after a month, but the shop replaced it without any questions.</p></div></section>
+<section class="more-stories"><h3>More local news</h3>
+<div class="story-card"><a href="/2024/03/01/tram/"><h4>Tram Line Delayed Again</h4></a><span class="byline">By Lea Hart</span> <time datetime="2024-03-01">March 1, 2024</time><p>The new tram line will open a year later than planned, the operator said on Friday.</p><a class="comments-link" href="/2024/03/01/tram/#comments">14 comments</a></div>
+<div class="story-card"><a href="/2024/02/27/market/"><h4>Saturday Market Moves Indoors</h4></a><span class="byline">By Tom Reyes</span> <time datetime="2024-02-27">February 27, 2024</time><p>Stallholders voted to move into the old corn exchange for the winter months.</p><a class="comments-link" href="/2024/02/27/market/#comments">3 comments</a></div></section>
+<div class="most-commented"><h3>Most commented</h3><ol><li class="most-commented__item"><a href="/2024/03/01/tram/">Tram Line Delayed Again</a> <span class="comment-count">14</span></li>
+<li class="most-commented__item"><a href="/2024/02/20/parking/">Parking Fees to Rise in April</a> <span class="comment-count">11</span></li></ol></div>""",
     "neg_comments_closed": """<div id="comments" class="comments-area"><h2 class="comments-title">Comments</h2>
 <p class="no-comments">Comments are closed.</p></div>""",
     "neg_disqus_facebook": """<section class="comments-section"><h3>Join the conversation</h3><div id="disqus_thread"></div>
@@ -564,6 +687,9 @@ def pages() -> dict[str, tuple[str, dict]]:
         "family_microdata": (microdata_family(), family_expected(base, lambda c: f"note-{c.ident}")),
         "family_jsonld": (jsonld_family(), family_expected(base, lambda c: f"#comment-{c.ident}")),
         "family_custom_blocks": (custom_family(), family_expected(base, hashed_id)),
+        "family_usercomments_sidebar_layout": (usercomments_family(), usercomments_expected(base)),
+        "family_top_rated_relative_dates": (relative_family(), relative_expected(base)),
+        "family_bem_microdata_counters": (bem_family(), bem_expected(base)),
     }
     for name, section in NEGATIVES.items():
         expected = {"url": base, "title": FAMILY_TITLE, "body": "\n\n".join(FAMILY_PARAGRAPHS), "comments": []}
