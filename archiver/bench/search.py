@@ -71,7 +71,7 @@ def article_rows(i: int, corpus: Corpus, rng: random.Random, authors: int) -> tu
                          rng.choice(corpus.sentences), seen, seen, "bench"))
     versions = [(i, 1, seen, title, "[]", published, body, f"h{i}", "bench")] if i % 10 == 0 else []
     article = (i, 1 + i % len(SOURCES), f"https://{SOURCES[i % len(SOURCES)]}.example/a/{i}", title,
-               json.dumps([f"Author {author}"]), published, LANGUAGES[i % len(LANGUAGES)], body, len(body), 1,
+               json.dumps([f"Author {author}"]), published, rng.choice(LANGUAGES), body, len(body), 1,
                seen, seen, "bench", len(comments))
     return article, comments, versions, [(i, author, 0)]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from .queries import rows
 
-WINDOW = 2000
+WINDOW = 1000
 PAGE_SIZE = 20
 FACET_SIZE = 10
 # Markers that snippet() puts around matches; unlikely in archived text, replaced by <mark> after escaping.

@@ -214,3 +214,27 @@ def _v3(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS = MIGRATIONS + (_v3,)
 LATEST = len(MIGRATIONS)
+
+
+def _schedule_slots(db: sqlite_utils.Database) -> None:
+    # The scheduler (archiver/schedule): the cron time a source last ran or was skipped for, so
+    # that missed times after downtime make one run; the time each scheduled crawl stood for; and
+    # the index behind per-run field completeness (archiver/store/health.py).
+    db.executescript("""
+        ALTER TABLE schedules ADD COLUMN last_slot TEXT;
+        ALTER TABLE crawls ADD COLUMN scheduled_for TEXT;
+        CREATE INDEX IF NOT EXISTS idx_versions_capture ON article_versions(capture_id);
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_schedule_slots,)
+LATEST = len(MIGRATIONS)
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    # Browsing by source and language together (the archive search page's facets) without a scan.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_source_language ON articles(source_id, language)")
+
+
+MIGRATIONS = MIGRATIONS + (_v3,)
+LATEST = len(MIGRATIONS)
