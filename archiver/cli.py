@@ -26,6 +26,10 @@ def reported(func):
         except ArchiverError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:  # a full disk, a closed pipe, an unwritable output file
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where} (free disk space or check the path)", err=True)
+            sys.exit(2)
     return wrapper
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import time
 from pathlib import Path
 
@@ -20,7 +22,7 @@ def crawl_status(reason: str) -> str:
     """Give the crawls.status for Scrapy's close reason."""
     if reason in FINISHED_REASONS:
         return "finished"
-    return "interrupted" if reason == "shutdown" else f"failed ({reason})"
+    return "interrupted" if reason in ("shutdown", "storage failed") else f"failed ({reason})"
 
 
 def warc_dir(settings, db_path: Path) -> Path:
@@ -38,6 +40,7 @@ class ArchivePipeline:
         self.batch_size = crawler.settings.getint("ARCHIVER_BATCH_SIZE")
         self.pending = 0
         self.last_commit = time.monotonic()
+        self.failure: str | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -63,6 +66,25 @@ class ArchivePipeline:
         self.warc = WarcWriter(self.warc_dir, f"crawl-{crawl_id:06d}-{stamp}.warc.gz")
 
     def process_item(self, item):
+        if self.failure is None:
+            try:
+                self.store(item)
+            except (sqlite3.Error, OSError) as exc:
+                self.fail(exc)
+        return None
+
+    def fail(self, exc: Exception) -> None:
+        """Stop the crawl after a storage failure (a full disk...); the open batch is dropped."""
+        self.failure = f"{type(exc).__name__}: {exc}"
+        self.crawler.stats.set_value("archiver/failure", self.failure)
+        try:
+            self.archive.rollback()
+        except sqlite3.Error:
+            pass
+        asyncio.get_event_loop().create_task(self.crawler.engine.close_spider_async(reason="storage failed"))
+
+    def store(self, item) -> None:
+        """Keep one item: WARC record, capture, article, frontier, in the open batch."""
         self.archive.begin()
         location = None
         if isinstance(item, FetchedItem):
@@ -75,7 +97,6 @@ class ArchivePipeline:
         self.pending += 1
         if self.pending >= self.batch_size or time.monotonic() - self.last_commit > 2.0:
             self.flush("running", None)
-        return None
 
     def flush(self, status: str, finished_at: str | None) -> None:
         """Commit the open batch and record the run's counts and status."""
@@ -89,8 +110,16 @@ class ArchivePipeline:
 
     def spider_closed(self, spider, reason: str) -> None:
         status = crawl_status(reason)
-        self.flush(status, now_iso())
-        if status == "finished":
-            self.archive.clear_frontier(self.ingester.crawl_id)
-        self.warc.close()
-        self.archive.close()
+        try:
+            self.flush(status, now_iso())
+            if status == "finished":
+                self.archive.clear_frontier(self.ingester.crawl_id)
+        except (sqlite3.Error, OSError) as exc:
+            # The archive keeps its last committed state; the next run resumes from its frontier.
+            self.failure = self.failure or f"{type(exc).__name__}: {exc}"
+            self.crawler.stats.set_value("archiver/failure", self.failure)
+        for close in (self.warc.close, self.archive.close):
+            try:
+                close()
+            except (sqlite3.Error, OSError):
+                pass

@@ -54,21 +54,29 @@ class ExtractionPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, initializer=exit_with_parent, initargs=(os.getpid(),))
 
-    async def analyze(self, body: bytes, url: str, headers: Mapping[str, str]) -> PageAnalysis | ExtractionError:
+    async def analyze(self, body: bytes, url: str, headers: Mapping[str, str],
+                      retry: bool = True) -> PageAnalysis | ExtractionError:
         """Give the page's analysis, or the ExtractionError that stopped it."""
+        executor = self._executor
         try:
-            future = self._executor.submit(analyze_safely, body, url, dict(headers))
+            future = executor.submit(analyze_safely, body, url, dict(headers))
             return await asyncio.wait_for(asyncio.wrap_future(future), self.max_page_time)
         except asyncio.TimeoutError:
-            self._restart()
+            self._restart(executor)
             return ExtractionError(url, f"extraction took over {self.max_page_time:g} s")
-        except BrokenProcessPool:
-            self._restart()
+        except (BrokenProcessPool, asyncio.CancelledError):
+            if retry and executor is not self._executor and (future.cancelled() or future.done()):
+                # Another page's time-out replaced the pool under this one: try once more.
+                return await self.analyze(body, url, headers, retry=False)
+            if not future.done():
+                raise  # this task itself was cancelled (the crawl is stopping)
+            self._restart(executor)
             return ExtractionError(url, "extraction worker died")
 
-    def _restart(self) -> None:
-        # A hung or dead worker cannot be cancelled alone: replace the whole pool.
-        old = self._executor
+    def _restart(self, old: ProcessPoolExecutor) -> None:
+        # A hung or dead worker cannot be cancelled alone: replace the whole pool (once).
+        if old is not self._executor:
+            return
         self._executor = self._new_executor()
         for process in list(getattr(old, "_processes", {}).values()):
             process.kill()

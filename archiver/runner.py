@@ -8,6 +8,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from . import __version__
+from .errors import ArchiveError
 from .store import Archive, CrawlRun
 from .target import CrawlTarget
 
@@ -31,6 +32,8 @@ def crawl_settings(db_path: Path, overrides: dict | None = None) -> Settings:
 
 def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None) -> CrawlRun:
     """Crawl `target` into the archive at `db_path` and give the finished crawl run."""
+    with Archive(db_path) as archive:  # bad archives and concurrent crawls fail here, in one line
+        archive.check_not_crawling(target.name)
     overrides = dict(overrides or {})
     if target.max_pages:
         overrides.setdefault("CLOSESPIDER_PAGECOUNT", target.max_pages)
@@ -38,6 +41,10 @@ def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None)
     crawler = process.create_crawler("news")
     process.crawl(crawler, target=target)
     process.start()
+    failure = crawler.stats.get_value("archiver/failure")
+    if failure:
+        raise ArchiveError(f"the crawl stopped, the archive could not be written: {failure}",
+                           "free disk space, then run the same command again to resume")
     crawl_id = crawler.stats.get_value("archiver/crawl_id")
     with Archive(db_path) as archive:
         return archive.crawl(crawl_id)

@@ -57,3 +57,12 @@ def test_a_file_that_is_not_an_archive_is_refused_and_left_alone(tmp_path):
     assert result.returncode == 2
     assert "not an archive" in result.stderr
     assert notes.read_text() == "my precious notes"
+
+
+def test_crawling_into_a_file_that_is_not_an_archive_is_refused_and_left_alone(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("my precious notes")
+    result = run_cli("crawl", "http://127.0.0.1:9/", "--db", str(notes))
+    assert result.returncode == 2 and "not an archive" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert notes.read_text() == "my precious notes"

@@ -51,6 +51,11 @@ class Archive:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
 
+    def rollback(self) -> None:
+        """Drop the open write transaction, if any (after a failed write)."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
     def ensure_source(self, name: str, url: str, config: dict | None, now: str) -> Source:
         """Give the source named `name`, adding or updating it."""
         with self.batch():
@@ -71,16 +76,19 @@ class Archive:
         with self.batch():
             crawls.finish_crawl(self.conn, crawl_id, status, counts, now, message)
 
-    def resume_or_start(self, source_id: int, now: str, config: dict | None = None) -> tuple[int, bool]:
-        """Give (crawl id, resumed): the source's unfinished crawl reopened, or a new one.
+    def check_not_crawling(self, source_name: str) -> None:
+        """Raise ArchiveError when another live process is crawling this source now."""
+        row = self.conn.execute("SELECT id FROM sources WHERE name = ?", (source_name,)).fetchone()
+        unfinished = frontier.unfinished_crawl(self.conn, row[0]) if row else None
+        if unfinished and unfinished[1] == "running" and unfinished[2] != os.getpid() \
+                and frontier.pid_alive(unfinished[2]):
+            raise ArchiveError(f"source {source_name!r} is being crawled by process {unfinished[2]} right now",
+                               "wait for it to finish or stop it")
 
-        ArchiveError when another live process is crawling the source now."""
+    def resume_or_start(self, source_id: int, now: str, config: dict | None = None) -> tuple[int, bool]:
+        """Give (crawl id, resumed): the source's unfinished crawl reopened, or a new one."""
         with self.batch():
             unfinished = frontier.unfinished_crawl(self.conn, source_id)
-            if unfinished and unfinished[1] == "running" and unfinished[2] != os.getpid() \
-                    and frontier.pid_alive(unfinished[2]):
-                raise ArchiveError(f"this source is being crawled by process {unfinished[2]} right now",
-                                   "wait for it to finish or stop it")
             if unfinished:
                 frontier.reopen(self.conn, unfinished[0], os.getpid())
                 return unfinished[0], True
