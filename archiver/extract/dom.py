@@ -20,6 +20,9 @@ INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "i
 # One parser per process is fine: lxml parsers hold no page state between calls.
 MARKED_XPATH = etree.XPath("//*[@class or @id]")
 PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# Every element is an HtmlElement: looked up in C, not by lxml.html's per-tag Python lookup
+# (which runs each time an element is touched from Python; we use no form-specific classes).
+PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=HtmlElement))
 
 
 def parse_tree(text: str, url: str) -> HtmlElement:
