@@ -199,6 +199,55 @@ def demo(db, port, no_serve):
     run_server(app, "127.0.0.1", port)
 
 
+@main.command("export-warc")
+@DB_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="WARC file to write (gzipped WARC 1.1, e.g. captures.warc.gz).")
+@click.option("--source", help="Only captures of this source (name).")
+@click.option("--since", help="Only captures fetched on or after this ISO date (YYYY-MM-DD).")
+@click.option("--until", help="Only captures fetched on or before this ISO date (YYYY-MM-DD).")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the raw captures (default: warcs/ beside the archive).")
+@reported
+def export_warc(db, output, source, since, until, warc_dir):
+    """Export the raw captures as WARC 1.1: requests, responses, revisits for 304s, article metadata."""
+    from .warc_io import export_warc as run
+
+    report = run(db, output, warc_dir, source, since, until)
+    click.echo(f"exported {report.captures} captures to {output}: {report.responses} responses, "
+               f"{report.revisits} revisits, {report.requests} requests, {report.metadata} metadata records")
+    if report.missing:
+        click.echo(f"warning: {report.missing} captures missing from the warcs/ folder were left out", err=True)
+
+
+@main.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DB_OPTION
+@click.option("--source", help="File every capture under this source (default: one source per host).")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Extraction worker processes (0: one per core).")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the records are copied to (default: warcs/ beside the archive).")
+@reported
+def import_warc(files, db, source, workers, warc_dir):
+    """Archive articles from WARC FILES made by other crawlers, keeping their capture dates."""
+    from .warc_io import ImportOptions, import_warcs
+    from .warc_io.progress import progress_for
+
+    progress = progress_for(sys.stderr)
+    try:
+        report = import_warcs(db, files, ImportOptions(source, workers), warc_dir, progress)
+    finally:
+        progress.close()
+    click.echo(f"imported {report.records} records ({report.rate:.0f} records/s) into {report.warc_file}: "
+               f"{report.captures} captures; articles: {report.articles_new} new, {report.articles_changed} "
+               f"changed, {report.articles_unchanged} unchanged; comments: {report.comments_new} new")
+    if report.damaged:
+        click.echo(f"warning: skipped {len(report.damaged)} damaged records", err=True)
+        for line in report.damaged[:20]:
+            click.echo(f"  skipped: {line}", err=True)
+
+
 DEMO_SITE_PORT = 8002
 
 

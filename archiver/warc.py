@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from http import HTTPStatus
 from io import BytesIO
@@ -10,7 +9,8 @@ from pathlib import Path
 from typing import Mapping
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
@@ -79,6 +79,12 @@ class WarcWriter:
         self._writer.write_record(response)
         return WarcLocation(self.name, offset, self._file.tell() - offset)
 
+    def copy_record(self, member: bytes) -> WarcLocation:
+        """Append one record given as a complete gzip member, byte for byte; give where it lives."""
+        offset = self._file.tell()
+        self._file.write(member)
+        return WarcLocation(self.name, offset, len(member))
+
     def flush(self) -> None:
         """Push buffered records to the file."""
         self._file.flush()
@@ -96,8 +102,9 @@ def read_capture(folder: Path, location: WarcLocation) -> RawCapture:
             f.seek(location.offset)
             record = next(iter(ArchiveIterator(f)))
             body = record.content_stream().read()
-            status = int(record.http_headers.get_statuscode() or 0)
-            headers = dict(record.http_headers.headers)
+            http = record.http_headers  # None for a revisit record without HTTP headers
+            status = int(http.get_statuscode() or 0) if http else 0
+            headers = dict(http.headers) if http else {}
             return RawCapture(record.rec_headers.get_header("WARC-Target-URI"), status, headers, body)
-    except (OSError, StopIteration, ValueError, gzip.BadGzipFile) as exc:
+    except (OSError, StopIteration, ValueError, EOFError, ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
         raise ArchiveError(f"cannot read capture at {path}:{location.offset}: {exc}", "check the warcs/ folder") from exc
