@@ -16,7 +16,10 @@ TOKEN_RE = re.compile(r"\w+")
 # Less text than this in the other chunks is a teaser or caption, not the rest of the article.
 MIN_CHUNK_CHARS = 300
 # Elements trafilatura removes anyway: taking them out once, in C, makes its many XPath passes cheaper.
-UNREAD_TAGS = ("script", "style", "noscript", "svg", "template", "iframe", "object", "embed", "canvas", "map")
+UNREAD_TAGS = (
+    "head", "script", "style", "noscript", "svg", "template", "iframe", "object", "embed", "canvas", "map",
+    "select", "button", "input", "textarea", "link", "meta",
+)  # fmt: skip
 # trafilatura logs every page it finds too short; that is our decision to report, not its.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
