@@ -62,6 +62,7 @@ class ArchivePipeline:
                 self.archive.queue(crawl_id, spider.start_plan())
             counts = None
         self.ingester = Ingester(self.archive, source.id, crawl_id, counts)
+        self.crawler.stats.set_value("archiver/counts", self.ingester.counts)  # read by the progress display
         stamp = started[:19].replace("-", "").replace(":", "")
         self.warc = WarcWriter(self.warc_dir, f"crawl-{crawl_id:06d}-{stamp}.warc.gz")
 

@@ -23,6 +23,7 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_RETRY_BACKOFF": (1.0, "Seconds before the first retry of a failed request; doubled on each retry."),
     "ARCHIVER_MAX_RETRY_AFTER": (120.0, "Longest pause honoured from a Retry-After header, in seconds."),
     "ARCHIVER_PROGRESS": (None, "Live progress display: true, false, or None for 'when stderr is a terminal'."),
+    "ARCHIVER_PROGRESS_EVERY": (10.0, "Seconds between plain progress lines when stderr is not a terminal."),
 }
 for _name, (_default, _help) in ARCHIVER_SETTINGS.items():
     globals()[_name] = _default
@@ -46,6 +47,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
+EXTENSIONS = {"archiver.progress.CrawlProgress": 500}
 ITEM_PIPELINES = {"archiver.pipelines.ArchivePipeline": 500}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

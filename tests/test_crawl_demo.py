@@ -127,3 +127,12 @@ def test_reextract_records_a_new_version_when_the_extraction_changes(tmp_path):
     d = sqlite_utils.Database(db)
     assert d["articles"].get(1)["extractor"] != "archiver 0.0.1"
     assert d.execute("SELECT count(*) FROM article_versions WHERE article_id = 1").fetchone()[0] == 2
+
+
+def test_progress_is_printed_as_plain_lines_when_not_in_a_terminal(tmp_path):
+    with serve_demo() as site:
+        result = run_cli("crawl", site.url, "--db", str(tmp_path / "a.db"), "--set", "ARCHIVER_PROGRESS_EVERY=0.3",
+                         "--set", "DOWNLOAD_DELAY=0.02")
+    lines = [l for l in result.stderr.splitlines() if l.startswith("progress: fetched")]
+    assert lines and "\x1b[" not in result.stderr
+    assert "articles" in lines[-1] and "queued" in lines[-1]
