@@ -117,3 +117,17 @@ def test_footer_from_jsonld_organization():
     assert footer.org == "Daily News Media GmbH"
     assert footer.address == "Hauptstr. 5, Berlin, 10115, DE"
     assert footer.copyright == "© 2025 Daily News"
+
+
+def test_quoted_social_post_in_article_is_kept_but_not_one_in_a_sidebar():
+    para = "The council approved the plan on Tuesday after a long debate about the costs of the works. " * 3
+    html = f"""<html><body><main><article><h1>Plan approved</h1><div class="entry">
+    <p>{para}</p><div class="embed"><blockquote class="twitter-tweet"><p>Work starts in spring, the mayor said today
+    <a href="https://t.co/x">https://t.co/x</a></p>— Town Hall (@townhall) <a href="https://twitter.com/t/1">March 5, 2024</a></blockquote></div>
+    <p>{para.replace('council', 'board')}</p></div></article></main>
+    <aside class="feed"><blockquote class="twitter-tweet"><p>Sidebar feed post about something else entirely</p></blockquote></aside>
+    </body></html>""".encode()
+    body = extract_page(html, URL).body
+    assert "Work starts in spring" in body
+    assert body.index("Work starts in spring") < body.index("The board approved")
+    assert "Sidebar feed post" not in body

@@ -10,7 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from archiver.extract.dom import clean_space
+from archiver.extract.dom import clean_space, text_lines
 
 TOKEN_RE = re.compile(r"\w+")
 # Less text than this in the other chunks is a teaser or caption, not the rest of the article.
@@ -20,6 +20,9 @@ UNREAD_TAGS = (
     "head", "script", "style", "noscript", "svg", "template", "iframe", "object", "embed", "canvas", "map",
     "select", "button", "input", "textarea", "link", "meta",
 )  # fmt: skip
+# Posts quoted from social networks in the article: part of what the article says, but
+# trafilatura drops most of them as link-dense boxes.
+EMBED_CLASSES = frozenset(["twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed"])
 # trafilatura logs every page it finds too short; that is our decision to report, not its.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
@@ -89,6 +92,34 @@ def continued_chunks(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     return missing if sum(map(len, missing)) >= MIN_CHUNK_CHARS else []
 
 
+def is_embedded_post(element: HtmlElement) -> bool:
+    """Tell whether an element is a quoted social-network post (blockquote.twitter-tweet and the like)."""
+    return element.tag == "blockquote" and bool(EMBED_CLASSES & set(element.get("class", "").split()))
+
+
+def embedded_posts(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Give the paragraphs with the quoted posts the extraction dropped put back where the page shows them.
+
+    A post is put back only after an extracted paragraph and inside that paragraph's
+    box: posts elsewhere (a sidebar feed) are not the article's.
+    """
+    found = {words(p): i for i, p in enumerate(paragraphs)}
+    after: dict[int, list[str]] = {}
+    anchor, box = None, None
+    for element in tree.iter("p", "blockquote", "h2", "h3", "li"):
+        if is_embedded_post(element):
+            lines = text_lines(element)
+            if anchor is not None and box in element.iterancestors() and words(" ".join(lines)) not in found:
+                after.setdefault(anchor, []).extend(line for line in lines if words(line) not in found)
+        elif element.tag != "blockquote" and words(element.text_content()) in found:
+            anchor, box = found[words(element.text_content())], element.getparent()
+    merged = []
+    for index, paragraph in enumerate(paragraphs):
+        merged.append(paragraph)
+        merged.extend(after.get(index, []))
+    return merged
+
+
 def extract_body(tree: HtmlElement, url: str, title: str | None, comment_texts: Iterable[str]) -> str:
     """Give the article body as paragraphs separated by blank lines."""
     etree.strip_elements(tree, *UNREAD_TAGS, with_tail=False)
@@ -97,5 +128,6 @@ def extract_body(tree: HtmlElement, url: str, title: str | None, comment_texts: 
     comment_words = {words(text) for text in comment_texts}
     paragraphs = [clean_space(line) for line in text.split("\n")]
     paragraphs += continued_chunks(tree, paragraphs)
+    paragraphs = embedded_posts(tree, paragraphs)
     kept = [p for p in paragraphs if keep_paragraph(p, title_words, comment_words)]
     return "\n\n".join(kept)
