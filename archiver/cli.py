@@ -54,7 +54,7 @@ def crawl(target, db, config, max_pages, overrides):
     from .sources import resolve_target
 
     crawl_target = resolve_target(target, config, max_pages)
-    run = run_crawl(crawl_target, db, parse_overrides(overrides))
+    run = run_crawl(crawl_target, db, {**crawl_target.settings, **parse_overrides(overrides)})
     click.echo(summary(run))
     if not run.status.startswith("finished"):
         sys.exit(1)
@@ -246,6 +246,152 @@ def import_warc(files, db, source, workers, warc_dir):
         click.echo(f"warning: skipped {len(report.damaged)} damaged records", err=True)
         for line in report.damaged[:20]:
             click.echo(f"  skipped: {line}", err=True)
+
+
+CONFIG_OPTION = click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+                             default=Path("archiver.toml"), show_default=True, help="Sources config file.")
+
+
+@main.group()
+def sources():
+    """Add, list, show and remove the sources in archiver.toml."""
+
+
+@sources.command("add")
+@click.argument("name")
+@click.argument("url")
+@CONFIG_OPTION
+@click.option("--start-url", "start_urls", multiple=True, help="Another page to start from (repeatable).")
+@click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap URL (repeatable).")
+@click.option("--feed", "feeds", multiple=True, help="RSS or Atom feed URL (repeatable).")
+@click.option("--host", "hosts", multiple=True, help="Another host of the same site (repeatable).")
+@click.option("--include", multiple=True, help="Only follow URLs matching this regex (repeatable).")
+@click.option("--exclude", multiple=True, help="Never follow URLs matching this regex (repeatable).")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Concurrent requests to the site.")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to the site.")
+@click.option("--max-pages", type=click.IntRange(min=0), help="Stop a crawl after this many responses.")
+@click.option("--revisit", metavar="POLICY", help='Revisit policy, e.g. "new_days=2,new_every=1h,old_every=7d".')
+@click.option("--schedule", "schedule_", metavar="CRON", help='Cron schedule, e.g. "0 * * * *".')
+@click.option("--disabled", is_flag=True, help="Add the source with its schedule switched off.")
+@reported
+def sources_add(name, url, config, schedule_, disabled, **options):
+    """Add the source NAME with homepage URL to the config file."""
+    from .sources import add_source, spec_from_options
+
+    spec = spec_from_options(url, schedule=schedule_, enabled=not disabled, **options)
+    source = add_source(config, name, spec)
+    click.echo(f"added source {source.name} ({source.url}) to {config}")
+
+
+@sources.command("list")
+@CONFIG_OPTION
+@reported
+def sources_list(config):
+    """List the configured sources: name, URL, schedule, enabled."""
+    from .sources import load_config
+
+    for source in load_config(config).values():
+        state = "enabled" if source.enabled else "disabled"
+        click.echo(f"{source.name}  {source.url}  schedule: {source.schedule or '-'}  {state}")
+
+
+@sources.command("show")
+@click.argument("name")
+@CONFIG_OPTION
+@reported
+def sources_show(name, config):
+    """Show every setting of the source NAME."""
+    from .sources import find_source, load_config, show_lines
+
+    click.echo("\n".join(show_lines(find_source(load_config(config), name))))
+
+
+@sources.command("remove")
+@click.argument("name")
+@CONFIG_OPTION
+@reported
+def sources_remove(name, config):
+    """Remove the source NAME from the config file (its archived crawls stay)."""
+    from .sources import remove_source
+
+    remove_source(config, name)
+    click.echo(f"removed source {name} from {config}")
+
+
+@main.group()
+def schedule():
+    """Set, list, pause and resume the cron schedules of sources."""
+
+
+@schedule.command("set")
+@click.argument("name")
+@click.argument("cron")
+@CONFIG_OPTION
+@DB_OPTION
+@reported
+def schedule_set(name, cron, config, db):
+    """Give the source NAME the cron schedule CRON (UTC; a sixth field gives seconds)."""
+    from .schedule.service import utc_now
+    from .schedule.status import set_cron
+
+    plan = set_cron(config, db, name, cron, utc_now())
+    click.echo(f"{name}: schedule {plan.cron}, next run {plan.next_run.isoformat() if plan.next_run else '-'}")
+
+
+@schedule.command("list")
+@CONFIG_OPTION
+@DB_OPTION
+@reported
+def schedule_list(config, db):
+    """List each source's schedule, last run (status, counts, health) and next run time."""
+    from .schedule.service import utc_now
+    from .schedule.status import format_status, schedule_status
+
+    now = utc_now()
+    for status in schedule_status(config, db, now):
+        click.echo("\n".join(format_status(status, now)))
+
+
+@schedule.command("pause")
+@click.argument("name")
+@CONFIG_OPTION
+@DB_OPTION
+@reported
+def schedule_pause(name, config, db):
+    """Pause the schedule of the source NAME (kept in the archive)."""
+    from .schedule.service import utc_now
+    from .schedule.status import pause
+
+    pause(config, db, name, True, utc_now())
+    click.echo(f"{name}: paused")
+
+
+@schedule.command("resume")
+@click.argument("name")
+@CONFIG_OPTION
+@DB_OPTION
+@reported
+def schedule_resume(name, config, db):
+    """Resume the schedule of the source NAME; times missed while paused do not run."""
+    from .schedule.service import utc_now
+    from .schedule.status import pause
+
+    plan = pause(config, db, name, False, utc_now())
+    click.echo(f"{name}: resumed, next run {plan.next_run.isoformat() if plan.next_run else '-'}")
+
+
+@main.command()
+@CONFIG_OPTION
+@DB_OPTION
+@click.option("--once", is_flag=True, help="Run what is due now, wait for those crawls, then exit (for cron).")
+@click.option("--grace", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds running crawls get to stop cleanly after SIGTERM before they are killed.")
+@reported
+def scheduler(config, db, once, grace):
+    """Run the sources' schedules in the foreground until SIGTERM (for systemd or a container)."""
+    from .schedule.service import run_scheduler
+
+    sys.exit(run_scheduler(config, db, once, lambda line: click.echo(line, nl=True), grace))
 
 
 DEMO_SITE_PORT = 8002

@@ -20,6 +20,8 @@ class CrawlTarget:
     exclude: tuple[str, ...] = ()
     max_pages: int = 0
     config: dict = field(default_factory=dict, compare=False)
+    # Scrapy settings of this source (concurrency, delay, revisit policy), under --set overrides.
+    settings: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_url(cls, url: str, max_pages: int = 0) -> "CrawlTarget":

@@ -1,0 +1,46 @@
+"""Cron expressions through croniter: validation, next run, the slot a run stands for. Pure, UTC.
+
+Five fields (minute hour day month weekday), croniter's aliases (`@hourly`, `@daily`), or six
+fields where the sixth is seconds (croniter's convention: `* * * * * */15` is every 15 seconds).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from croniter import croniter
+
+from ..errors import ConfigError
+
+CRON_HELP = 'e.g. "0 * * * *" (hourly), "30 6 * * *" (daily at 06:30 UTC) or "@daily"'
+
+
+def check_cron(expression: object, key: str = "schedule") -> str:
+    """Give the cron expression unchanged when croniter accepts it; ConfigError naming `key` otherwise."""
+    if not isinstance(expression, str) or not expression.strip():
+        raise ConfigError(f"{key}: must be a cron expression string", CRON_HELP)
+    expression = expression.strip()
+    if not croniter.is_valid(expression):
+        raise ConfigError(f"{key}: {expression!r} is not a valid cron expression", CRON_HELP)
+    return expression
+
+
+def next_run(expression: str, after: datetime) -> datetime:
+    """Give the first time of the schedule strictly after `after` (aware, UTC)."""
+    return croniter(expression, after).get_next(datetime)
+
+
+def latest_slot(expression: str, now: datetime) -> datetime:
+    """Give the last time of the schedule at or before `now` (whole seconds)."""
+    now = now.replace(microsecond=0)
+    return croniter(expression, now + timedelta(seconds=1)).get_prev(datetime)
+
+
+def due_slot(expression: str, base: datetime, now: datetime) -> datetime | None:
+    """Give the slot to run at `now` when a time of the schedule has passed since `base`, else None.
+
+    After downtime several times may have passed: they make one run, standing for the latest.
+    """
+    if next_run(expression, base) > now:
+        return None
+    return latest_slot(expression, now)
