@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin
@@ -19,15 +20,18 @@ from .urls import canonical
 class ConditionalRequestMiddleware:
     """Add If-None-Match / If-Modified-Since to page requests the archive has captured before."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, skip_unchanged: bool = False, crawler=None):
+        self.crawler = crawler
         self.db_path = db_path
+        self.skip_unchanged = skip_unchanged
         self._archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("ARCHIVER_CONDITIONAL", True):
-            raise NotConfigured("conditional requests switched off")
-        return cls(Path(crawler.settings.get("ARCHIVER_DB")))
+            raise NotConfigured
+        return cls(Path(crawler.settings.get("ARCHIVER_DB")), crawler.settings.getbool("ARCHIVER_SKIP_UNCHANGED"),
+                   crawler)
 
     def archive(self) -> Archive | None:
         # Opened lazily: the pipeline creates a new archive when the crawl opens.
@@ -40,6 +44,10 @@ class ConditionalRequestMiddleware:
             return None
         archive = self.archive()
         validators = archive.validators(request.url) if archive else None
+        lastmod = getattr(self.crawler.spider, "lastmods", {}).get(request.url) if self.crawler else None
+        if validators and validators.is_article and lastmod and self.skip_unchanged \
+                and unchanged_since(lastmod, validators.fetched_at):
+            raise IgnoreRequest("unchanged since its last capture (sitemap lastmod)")
         if validators and validators.etag:
             request.headers[b"If-None-Match"] = validators.etag
         if validators and validators.last_modified:
@@ -49,6 +57,20 @@ class ConditionalRequestMiddleware:
     def close_spider(self) -> None:
         if self._archive is not None:
             self._archive.close()
+
+
+def unchanged_since(lastmod: str, fetched_at: str | None) -> bool:
+    """Tell whether a sitemap lastmod is no later than the last capture time (both ISO 8601)."""
+    if not fetched_at:
+        return False
+    try:
+        changed = datetime.fromisoformat(lastmod.strip().replace("Z", "+00:00"))
+        captured = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if changed.tzinfo is None:
+        changed = changed.replace(tzinfo=timezone.utc)
+    return changed <= captured
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:

@@ -23,6 +23,8 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_RETRY_BACKOFF": (1.0, "Seconds before the first retry of a failed request; doubled on each retry."),
     "ARCHIVER_MAX_RETRY_AFTER": (120.0, "Longest pause honoured from a Retry-After header, in seconds."),
     "ARCHIVER_PROGRESS": (None, "Live progress display: true, false, or None for 'when stderr is a terminal'."),
+    "ARCHIVER_SKIP_UNCHANGED": (False, "Skip sitemap URLs whose lastmod is not newer than their last capture "
+                                       "(fast recrawls of big sites); off: they are revalidated conditionally."),
     "ARCHIVER_PROGRESS_EVERY": (10.0, "Seconds between plain progress lines when stderr is not a terminal."),
 }
 for _name, (_default, _help) in ARCHIVER_SETTINGS.items():

@@ -23,6 +23,7 @@ from archiver.urls import canonical
 # 3xx are left to the redirect middleware.
 RECORDED_STATUSES = [304, 400, 401, 403, 404, 405, 406, 410, 429, 451, 500, 502, 503, 504, 520, 521, 522, 524]
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+DISCOVERY_PRIORITY = 10
 
 
 def header_dict(headers) -> dict[str, str]:
@@ -45,6 +46,7 @@ class NewsSpider(scrapy.Spider):
         self.query_variants: dict[str, set[str]] = {}
         self.skipped: set[str] = set()
         self.resume: Frontier | None = None
+        self.lastmods: dict[str, str] = {}  # sitemap lastmod by URL, read when the request is sent
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -81,7 +83,9 @@ class NewsSpider(scrapy.Spider):
     def request(self, url: str, callback, kind: str, depth: int = 0, **meta) -> scrapy.Request:
         """Give a request for a discovery document or page, recording errors through the errback."""
         meta.update(kind=kind, page_depth=depth, handle_httpstatus_list=RECORDED_STATUSES)
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+        # Discovery documents first, so that sitemap lastmods are known before most pages are sent.
+        priority = DISCOVERY_PRIORITY if kind != "page" else 0
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
 
     def page_request(self, url: str, depth: int) -> scrapy.Request:
         return self.request(url, self.parse_page, "page", depth)
@@ -108,7 +112,7 @@ class NewsSpider(scrapy.Spider):
         if sitemap.is_index:
             followups = [self.request(e.loc, self.parse_sitemap, "sitemap") for e in sitemap.entries]
         else:
-            followups = [r for e in sitemap.entries for r in self.follow(e.loc, depth=1)]
+            followups = [r for e in sitemap.entries for r in self.follow(e.loc, depth=1, lastmod=e.lastmod)]
         return self.emit(item, followups)
 
     def sitemap_body(self, response) -> bytes | None:
@@ -180,8 +184,11 @@ class NewsSpider(scrapy.Spider):
         item.offsite = [(u, kind) for kind, urls in kinds for u in urls if not self.scope.on_site(u)]
         return item
 
-    def follow(self, url: str, depth: int):
-        """Yield a request for an in-scope URL, or a skip record for a trap; nothing for off-site."""
+    def follow(self, url: str, depth: int, lastmod: str | None = None):
+        """Yield a request for an in-scope URL, or a skip record for a trap; nothing for off-site.
+
+        A sitemap `lastmod` is remembered by URL: with ARCHIVER_SKIP_UNCHANGED the conditional-request
+        middleware skips articles not changed since their last capture."""
         url = canonical(url)
         if not self.scope.allows(url):
             return
@@ -191,6 +198,8 @@ class NewsSpider(scrapy.Spider):
                 self.skipped.add(url)
                 yield self.skip(url, "skipped", reason)
             return
+        if lastmod:
+            self.lastmods[url] = lastmod
         yield self.page_request(url, depth)
 
     def trap_reason(self, url: str, depth: int) -> str | None:
@@ -229,7 +238,8 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         reason = failure_reason(failure)
-        decision = "skipped" if reason.startswith(("robots.txt", "size")) else "error"
+        ignored = isinstance(failure.value, IgnoreRequest) and not reason.startswith("redirect")
+        decision = "skipped" if ignored or reason.startswith("size") else "error"
         yield self.skip(request.meta.get("redirect_urls", [request.url])[0], decision, reason)
 
 
@@ -238,12 +248,13 @@ def failure_reason(failure) -> str:
     exc = failure.value
     name = type(exc).__name__
     text = str(exc)
-    if isinstance(exc, IgnoreRequest) and "robots" in text.lower():
-        return "robots.txt disallows"
-    if "maxsize" in text.lower() or "MAXSIZE" in text or "larger than" in text:
+    if "maxsize" in text.lower() or "larger than" in text:
         return "size over the cap"
     if "redirect" in text.lower():
         return f"redirect: {text[:200]}"
+    if isinstance(exc, IgnoreRequest):
+        # robots.txt, the revisit policy (archiver/revisit.py), sitemap lastmod: a skip, not an error
+        return "robots.txt disallows" if "robots" in text.lower() else text[:200] or "ignored"
     if "Timeout" in name or "timed out" in text.lower():
         return "timeout"
     return f"{name}: {text[:200]}" if text else name

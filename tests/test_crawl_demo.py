@@ -136,3 +136,17 @@ def test_progress_is_printed_as_plain_lines_when_not_in_a_terminal(tmp_path):
     lines = [l for l in result.stderr.splitlines() if l.startswith("progress: fetched")]
     assert lines and "\x1b[" not in result.stderr
     assert "articles" in lines[-1] and "queued" in lines[-1]
+
+
+def test_sitemap_lastmod_can_skip_pages_unchanged_since_their_last_capture(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve_demo() as site:
+        assert run_cli("crawl", site.url, "--db", str(db)).returncode == 0
+        site.requests.clear()
+        result = run_cli("crawl", site.url, "--db", str(db), "--set", "ARCHIVER_SKIP_UNCHANGED=true")
+        fetched = set(site.requests.paths())
+    assert result.returncode == 0, result.stderr
+    skipped = sqlite_utils.Database(db).execute(
+        "SELECT count(*) FROM captures WHERE reason LIKE 'unchanged since its last capture%'").fetchone()[0]
+    assert skipped >= 30
+    assert len({a.url_path for a in DemoSite().articles} & fetched) <= 5

@@ -83,13 +83,13 @@ def add_links(conn: sqlite3.Connection, capture_id: int, links: list[tuple[str, 
 
 
 def last_validators(conn: sqlite3.Connection, url: str) -> Validators:
-    """Give the ETag and Last-Modified of the newest successful capture of `url`."""
+    """Give the ETag, Last-Modified and time of the newest successful capture of `url`."""
     row = conn.execute(
-        "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200"
-        " AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY id DESC LIMIT 1",
+        "SELECT etag, last_modified, fetched_at, article_id IS NOT NULL FROM captures WHERE url = ? AND status = 200"
+        " ORDER BY id DESC LIMIT 1",
         (url,),
     ).fetchone()
-    return Validators(*row) if row else Validators()
+    return Validators(row[0], row[1], row[2], bool(row[3])) if row else Validators()
 
 
 def touch_article(conn: sqlite3.Connection, url: str, capture_id: int, now: str) -> int | None:

@@ -11,6 +11,8 @@ class Validators:
 
     etag: str | None = None
     last_modified: str | None = None
+    fetched_at: str | None = None
+    is_article: bool = False
 
     @property
     def any(self) -> bool:
