@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-import lxml.html
-
 from .classify import Decision, decide
 from .discovery import PageLinks, page_links
 from .errors import ExtractionError
-from .extract import extract_page
+from .extract import extract_parsed, parse_page
 from .extract.model import Extraction
 
 
@@ -23,19 +21,12 @@ class PageAnalysis:
     decision: Decision
 
 
-def find_links(html: bytes, url: str) -> PageLinks:
-    """Give the links of an HTML page (empty when it cannot be parsed)."""
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.LxmlError, ValueError):
-        return PageLinks()
-    return page_links(tree, url)
-
-
 def analyze_page(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> PageAnalysis:
-    """Give the analysis of one page; ExtractionError when nothing can be parsed."""
-    extraction = extract_page(html, url, headers)
-    return PageAnalysis(extraction, find_links(html, url), decide(url, extraction))
+    """Give the analysis of one page, parsed once; ExtractionError when nothing can be parsed."""
+    page = parse_page(html, url, headers)
+    links = page_links(page.tree, url)  # before extraction takes footers and widgets out of the tree
+    extraction = extract_parsed(page)
+    return PageAnalysis(extraction, links, decide(url, extraction))
 
 
 def analyze_safely(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> PageAnalysis | ExtractionError:

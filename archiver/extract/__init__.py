@@ -9,8 +9,11 @@ sections, footers and widgets taken out.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+
+from lxml.html import HtmlElement
 
 from archiver import EXTRACTOR_VERSION
 from archiver.errors import ExtractionError
@@ -24,14 +27,35 @@ from archiver.extract.model import Comment, Extraction, Footer
 from archiver.extract.noise import noise_elements
 from archiver.extract.structured import read_structured
 
-__all__ = ["Comment", "DecodedPage", "Extraction", "ExtractionError", "Footer", "decode_html", "extract_page"]
+__all__ = ["Comment", "DecodedPage", "Extraction", "ExtractionError", "Footer", "ParsedPage", "decode_html",
+           "extract_page", "extract_parsed", "parse_page"]
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """A page parsed once: its lxml tree, URL and HTTP headers (the tree is consumed by extraction)."""
+
+    url: str
+    tree: HtmlElement
+    headers: Mapping[str, str] | None = None
+
+
+def parse_page(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> ParsedPage:
+    """Give the page decoded and parsed; raise ExtractionError when nothing parses."""
+    if not isinstance(html, (bytes, bytearray)):
+        raise ExtractionError(url, f"expected bytes, got {type(html).__name__}")
+    return ParsedPage(url, parse_tree(decode_html(bytes(html), headers).text, url), headers)
 
 
 def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> Extraction:
     """Give everything extracted from one page; raise ExtractionError only if nothing parses."""
-    if not isinstance(html, (bytes, bytearray)):
-        raise ExtractionError(url, f"expected bytes, got {type(html).__name__}")
-    tree = parse_tree(decode_html(bytes(html), headers).text, url)
+    return extract_parsed(parse_page(html, url, headers))
+
+
+def extract_parsed(page: ParsedPage) -> Extraction:
+    """Give everything extracted from a parsed page. Read anything else from its tree before:
+    extraction takes comment sections, footers and widgets out of it."""
+    tree, url, headers = page.tree, page.url, page.headers
     structured = read_structured(tree)
     marked = marked_elements(tree)
     found = extract_comments(tree, marked, structured, fetched_at(headers))
