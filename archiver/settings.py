@@ -26,6 +26,8 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_SKIP_UNCHANGED": (False, "Skip sitemap URLs whose lastmod is not newer than their last capture "
                                        "(fast recrawls of big sites); off: they are revalidated conditionally."),
     "ARCHIVER_PROGRESS_EVERY": (10.0, "Seconds between plain progress lines when stderr is not a terminal."),
+    "ARCHIVER_REVISIT": ({}, "Revisit policy of known articles, e.g. {new_days = 2, new_every = \"1h\", "
+                             "old_every = \"7d\"}; empty: every article is fetched on every crawl."),
 }
 for _name, (_default, _help) in ARCHIVER_SETTINGS.items():
     globals()[_name] = _default
@@ -54,6 +56,8 @@ ITEM_PIPELINES = {"archiver.pipelines.ArchivePipeline": 500}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.BackoffRetryMiddleware": 550,
+    # Before conditional requests: an article that is not due is not requested at all.
+    "archiver.revisit.RevisitMiddleware": 580,
     "archiver.middlewares.ConditionalRequestMiddleware": 590,
     # Above the redirect middleware (600) so it sees 3xx responses first.
     "archiver.middlewares.RedirectLoopMiddleware": 610,

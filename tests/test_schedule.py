@@ -347,3 +347,18 @@ def test_schedule_list_shows_next_run_last_run_and_flags(setup, tmp_path):
     assert "next run: 2026-03-01T12:10:00+00:00" in text
     assert "crawl 1 finished" in text and "fetched 12" in text
     assert "health: ok" in text
+
+
+def test_a_busy_archive_does_not_kill_the_long_lived_scheduler(setup, monkeypatch):
+    import sqlite3
+
+    from archiver.schedule.service import survive
+
+    scheduler, archive, clock, launcher, lines = setup
+
+    def busy(*_):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(scheduler.book, "schedule", busy)
+    survive(scheduler)
+    assert lines[-1] == "2026-03-01T12:00:00+00:00 scheduler: database is locked; trying again"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import signal
 import socket
+import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from ..errors import ArchiverError
 from ..store import Archive
 from .book import ScheduleBook
 from .loop import Scheduler
@@ -54,4 +56,13 @@ def loop(scheduler: Scheduler, stop: threading.Event, once: bool, poll: float) -
         if once:
             scheduler.reap(scheduler.clock())
         else:
-            scheduler.tick()
+            survive(scheduler)
+
+
+def survive(scheduler: Scheduler) -> None:
+    """Tick, reporting rather than dying on an archive that is busy or failing for a while: a
+    long-lived scheduler keeps its running crawls and tries again on the next tick."""
+    try:
+        scheduler.tick()
+    except (ArchiverError, sqlite3.Error) as exc:
+        scheduler.report(f"{iso(scheduler.clock())} scheduler: {exc}; trying again")
