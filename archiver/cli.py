@@ -47,13 +47,26 @@ def main():
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many responses (0: no limit).")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or ARCHIVER_ setting, e.g. --set DOWNLOAD_DELAY=1 (repeatable).")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Work on TARGET's distributed crawl on this Redis (redis://HOST:PORT/DB): fetch and extract, "
+                   "hand results to `archiver ingest`; exit when the frontier stays empty (ARCHIVER_REDIS_IDLE).")
+@click.option("--seed", is_flag=True, help="With --redis: put TARGET's start requests into Redis, then exit.")
 @reported
-def crawl(target, db, config, max_pages, overrides):
+def crawl(target, db, config, max_pages, overrides, redis_url, seed):
     """Crawl TARGET (a homepage URL or a source name) into the archive."""
+    from .errors import ConfigError
     from .runner import run_crawl
     from .sources import resolve_target
 
     crawl_target = resolve_target(target, config, max_pages)
+    if seed and not redis_url:
+        raise ConfigError("--seed needs --redis URL", "e.g. --redis redis://127.0.0.1:6379/0 --seed")
+    if redis_url:
+        from .distributed.worker import run_worker
+
+        settings = {**crawl_target.settings, **parse_overrides(overrides)}
+        click.echo(run_worker(crawl_target, redis_url, settings, seed).summary())
+        return
     run = run_crawl(crawl_target, db, {**crawl_target.settings, **parse_overrides(overrides)})
     click.echo(summary(run))
     if not run.status.startswith("finished"):
@@ -392,6 +405,20 @@ def scheduler(config, db, once, grace):
     from .schedule.service import run_scheduler
 
     sys.exit(run_scheduler(config, db, once, lambda line: click.echo(line, nl=True), grace))
+
+
+@main.command()
+@click.option("--redis", "redis_url", required=True, metavar="URL",
+              help="Redis of the distributed crawls (redis://HOST:PORT/DB), as given to the workers.")
+@DB_OPTION
+@click.option("--idle", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Exit after this many seconds with no result waiting and nothing queued or being fetched.")
+@reported
+def ingest(redis_url, db, idle):
+    """Store the results of `archiver crawl --redis` workers into the archive (the single writer)."""
+    from .distributed.ingester import ingest_from_redis
+
+    click.echo(ingest_from_redis(redis_url, db, idle).summary())
 
 
 DEMO_SITE_PORT = 8002

@@ -30,6 +30,26 @@ def crawl_settings(db_path: Path, overrides: dict | None = None) -> Settings:
     return settings
 
 
+def redis_settings(redis_url: str, source: str, seed: bool = False) -> dict:
+    """Give the settings that make a crawl a worker (or the seeding) of a distributed crawl on Redis."""
+    keys = f"archiver:{source}"  # archiver.distributed.RedisKeys
+    return {
+        "SCHEDULER": "archiver.distributed.scheduler.RedisScheduler",
+        "SCHEDULER_QUEUE_CLASS": "archiver.distributed.queue.LeasedQueue",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": f"{keys}:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{keys}:dupefilter",
+        "REDIS_URL": redis_url,
+        "ARCHIVER_REDIS_SEED": seed,
+        "ITEM_PIPELINES": {"archiver.distributed.results.RedisResultPipeline": 500},
+        # Workers keep no archive: no validators to send, no revisit dates to read.
+        "ARCHIVER_CONDITIONAL": False,
+        "ARCHIVER_REVISIT": {},
+        "ARCHIVER_SKIP_UNCHANGED": False,
+    }
+
+
 def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None) -> CrawlRun:
     """Crawl `target` into the archive at `db_path` and give the finished crawl run."""
     with Archive(db_path) as archive:  # bad archives and concurrent crawls fail here, in one line

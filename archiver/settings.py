@@ -26,8 +26,13 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_SKIP_UNCHANGED": (False, "Skip sitemap URLs whose lastmod is not newer than their last capture "
                                        "(fast recrawls of big sites); off: they are revalidated conditionally."),
     "ARCHIVER_PROGRESS_EVERY": (10.0, "Seconds between plain progress lines when stderr is not a terminal."),
-    "ARCHIVER_REVISIT": ({}, "Revisit policy of known articles, e.g. {new_days = 2, new_every = \"1h\", "
-                             "old_every = \"7d\"}; empty: every article is fetched on every crawl."),
+    "ARCHIVER_REDIS_IDLE": (30.0, "Seconds a Redis worker (crawl --redis) waits with nothing queued or being fetched "
+                                  "by any worker before it exits."),
+    "ARCHIVER_REDIS_LEASE": (120, "Seconds a Redis worker may hold a request before it goes back to the queue "
+                                  "(how soon a killed worker's pages are fetched by others)."),
+    "ARCHIVER_REDIS_ATTEMPTS": (3, "Times a request whose lease ran out is queued again before it is set aside "
+                                   "in the source's Redis list archiver:<source>:lost."),
+    "ARCHIVER_REDIS_SEED": (False, "Only put the start requests into Redis, then exit (crawl --redis URL --seed)."),
 }
 for _name, (_default, _help) in ARCHIVER_SETTINGS.items():
     globals()[_name] = _default
@@ -56,8 +61,6 @@ ITEM_PIPELINES = {"archiver.pipelines.ArchivePipeline": 500}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.BackoffRetryMiddleware": 550,
-    # Before conditional requests: an article that is not due is not requested at all.
-    "archiver.revisit.RevisitMiddleware": 580,
     "archiver.middlewares.ConditionalRequestMiddleware": 590,
     # Above the redirect middleware (600) so it sees 3xx responses first.
     "archiver.middlewares.RedirectLoopMiddleware": 610,

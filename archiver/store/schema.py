@@ -238,3 +238,25 @@ def _v3(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS = MIGRATIONS + (_v3,)
 LATEST = len(MIGRATIONS)
+
+
+def _redis_runs(db: sqlite_utils.Database) -> None:
+    # Distributed crawls (archiver/distributed): the crawl row of each Redis run, and the URLs of
+    # the run whose result the ingester stored, written in the same transaction as the captures,
+    # so that a result handed over twice (an ingester killed before it removed a committed one, a
+    # page fetched again after a lease ran out) is stored once.
+    db.executescript("""
+        CREATE TABLE redis_runs (
+            run TEXT PRIMARY KEY,
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id)
+        );
+        CREATE TABLE redis_results (
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            url TEXT NOT NULL,
+            PRIMARY KEY (crawl_id, url)
+        ) WITHOUT ROWID;
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_redis_runs,)
+LATEST = len(MIGRATIONS)
