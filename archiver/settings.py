@@ -33,6 +33,8 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_REDIS_ATTEMPTS": (3, "Times a request whose lease ran out is queued again before it is set aside "
                                    "in the source's Redis list archiver:<source>:lost."),
     "ARCHIVER_REDIS_SEED": (False, "Only put the start requests into Redis, then exit (crawl --redis URL --seed)."),
+    "ARCHIVER_REVISIT": ({}, "Revisit policy of known articles, e.g. {new_days = 2, new_every = \"1h\", "
+                             "old_every = \"7d\"}; empty: every article is fetched on every crawl."),
 }
 for _name, (_default, _help) in ARCHIVER_SETTINGS.items():
     globals()[_name] = _default
@@ -61,6 +63,8 @@ ITEM_PIPELINES = {"archiver.pipelines.ArchivePipeline": 500}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.BackoffRetryMiddleware": 550,
+    # Before conditional requests: an article that is not due is not requested at all.
+    "archiver.revisit.RevisitMiddleware": 580,
     "archiver.middlewares.ConditionalRequestMiddleware": 590,
     # Above the redirect middleware (600) so it sees 3xx responses first.
     "archiver.middlewares.RedirectLoopMiddleware": 610,
