@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ArchiveError, ConfigError
 from ..sources import SourceConfig, find_source, load_config, set_schedule
 from ..store import Archive
 from ..store.health import RunHealth, source_health
+from ..store.schedules import get_schedule
 from .book import ScheduleBook
 from .plan import SourcePlan, iso, plan_source
 
@@ -29,15 +30,18 @@ def schedule_status(config: Path, db: Path, now: datetime) -> list[ScheduleStatu
     if not db.exists():
         return [ScheduleStatus(plan_source(s, None, now), None) for s in sources.values()]
     with Archive(db) as archive:
-        book = ScheduleBook(archive, socket.gethostname())
-        return [status_of(book, source, now) for source in sources.values()]
+        return [status_of(archive, source, now) for source in sources.values()]
 
 
-def status_of(book: ScheduleBook, source: SourceConfig, now: datetime) -> ScheduleStatus:
-    """Give one source's status: plan from its schedule row, newest run's health."""
-    row = book.schedule(source, iso(now))
-    health = source_health(book.conn, source.name, limit=1)
-    return ScheduleStatus(plan_source(source, row, now), health[0] if health else None)
+def status_of(archive: Archive, source: SourceConfig, now: datetime) -> ScheduleStatus:
+    """Give one source's status: plan from its schedule row, newest run's health (nothing written)."""
+    try:
+        source_id = archive.source(source.name).id
+    except ArchiveError:  # never crawled nor scheduled in this archive
+        return ScheduleStatus(plan_source(source, None, now), None)
+    health = source_health(archive.conn, source.name, limit=1)
+    return ScheduleStatus(plan_source(source, get_schedule(archive.conn, source_id), now),
+                          health[0] if health else None)
 
 
 def percent(share: float | None) -> str:
