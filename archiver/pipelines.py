@@ -64,7 +64,8 @@ class ArchivePipeline:
         self.ingester = Ingester(self.archive, source.id, crawl_id, counts)
         self.crawler.stats.set_value("archiver/counts", self.ingester.counts)  # read by the progress display
         stamp = started[:19].replace("-", "").replace(":", "")
-        self.warc = WarcWriter(self.warc_dir, f"crawl-{crawl_id:06d}-{stamp}.warc.gz")
+        self.warc = WarcWriter(self.warc_dir, f"crawl-{crawl_id:06d}-{stamp}.warc.gz",
+                               self.crawler.settings.getint("ARCHIVER_WARC_GZIP_LEVEL"))
 
     def process_item(self, item):
         if self.failure is None:

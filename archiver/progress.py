@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from .store import CrawlCounts
@@ -54,8 +55,9 @@ class CrawlProgress:
     @classmethod
     def from_crawler(cls, crawler):
         setting = crawler.settings.get("ARCHIVER_PROGRESS")
-        live = sys.stderr.isatty() if setting is None else crawler.settings.getbool("ARCHIVER_PROGRESS")
-        return cls(crawler, live)
+        if setting is not None and not crawler.settings.getbool("ARCHIVER_PROGRESS"):
+            raise NotConfigured
+        return cls(crawler, sys.stderr.isatty() if setting is None else True)
 
     def opened(self, spider) -> None:
         self.source = spider.target.name

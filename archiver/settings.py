@@ -12,6 +12,8 @@ NEWSPIDER_MODULE = "spiders"
 ARCHIVER_SETTINGS = {
     "ARCHIVER_DB": ("archive.db", "Path of the SQLite archive the crawl writes into."),
     "ARCHIVER_WARC_DIR": (None, "Folder for raw captures as WARC files; default: warcs/ beside the archive."),
+    "ARCHIVER_WARC_GZIP_LEVEL": (1, "gzip level (0-9) of the WARC records: 0-3 use the fast ISA-L library, "
+                                    "4-9 zlib (smaller files, much slower)."),
     "ARCHIVER_CONTACT_URL": (None,
                              "Contact URL sent in the User-Agent so site owners can reach the operator."),
     "ARCHIVER_WORKERS": (0, "Extraction worker processes; 0 means one per CPU core."),
@@ -22,7 +24,8 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_CONDITIONAL": (True, "Send conditional requests (ETag, Last-Modified) for pages captured before."),
     "ARCHIVER_RETRY_BACKOFF": (1.0, "Seconds before the first retry of a failed request; doubled on each retry."),
     "ARCHIVER_MAX_RETRY_AFTER": (120.0, "Longest pause honoured from a Retry-After header, in seconds."),
-    "ARCHIVER_PROGRESS": (None, "Live progress display: true, false, or None for 'when stderr is a terminal'."),
+    "ARCHIVER_PROGRESS": (None, "Progress display: true (live), false (none), or unset: live in a terminal, "
+                                "else plain lines every ARCHIVER_PROGRESS_EVERY seconds."),
     "ARCHIVER_SKIP_UNCHANGED": (False, "Skip sitemap URLs whose lastmod is not newer than their last capture "
                                        "(fast recrawls of big sites); off: they are revalidated conditionally."),
     "ARCHIVER_PROGRESS_EVERY": (10.0, "Seconds between plain progress lines when stderr is not a terminal."),
@@ -42,6 +45,9 @@ for _name, (_default, _help) in ARCHIVER_SETTINGS.items():
 USER_AGENT = f"news-archiver/{__version__} (research news archiver)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# Items per response handled in parallel: ours give one item each, and Scrapy starts this many
+# asyncio workers for every response, which costs more than it gives.
+CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True

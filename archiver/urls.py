@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -14,8 +15,11 @@ from .errors import ConfigError
 WEB_SCHEMES = ("http", "https")
 
 
+@lru_cache(maxsize=65536)
 def canonical(url: str) -> str:
-    """Give the canonical form of `url`: tracking parameters, fragment and default port dropped."""
+    """Give the canonical form of `url`: tracking parameters, fragment and default port dropped.
+
+    Cached: the same navigation links come back on every page of a site."""
     try:
         return canonicalize_url(courlan.normalize_url(url), keep_fragments=False)
     except (ValueError, TypeError):
@@ -34,6 +38,7 @@ def absolute(base: str, href: str | None) -> str | None:
     return url if urlsplit(url).scheme in WEB_SCHEMES else None
 
 
+@lru_cache(maxsize=65536)
 def host_of(url: str) -> str:
     """Give the lower-case host of `url` without a leading www."""
     host = (urlsplit(url).hostname or "").lower()

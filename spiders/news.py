@@ -189,6 +189,8 @@ class NewsSpider(scrapy.Spider):
 
         A sitemap `lastmod` is remembered by URL: with ARCHIVER_SKIP_UNCHANGED the conditional-request
         middleware skips articles not changed since their last capture."""
+        if not self.scope.on_site(url):  # most links of a news page: decided before the costlier canonical()
+            return
         url = canonical(url)
         if not self.scope.allows(url):
             return

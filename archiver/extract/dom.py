@@ -10,6 +10,9 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archiver.errors import ExtractionError
 
+# Characters lxml refuses in text it is given (control characters, non-characters, lone surrogates):
+# parsed pages would keep them and later fail when text is moved (hostile or broken pages).
+NOT_XML_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 BLOCK_TAGS = frozenset(
@@ -27,7 +30,7 @@ PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=HtmlElem
 
 def parse_tree(text: str, url: str) -> HtmlElement:
     """Give the lxml tree of a page's text; raise ExtractionError when nothing parses."""
-    cleaned = XML_DECLARATION_RE.sub("", text.replace("\x00", ""), count=1)
+    cleaned = XML_DECLARATION_RE.sub("", NOT_XML_CHARS_RE.sub("", text), count=1)
     if not cleaned.strip():
         raise ExtractionError(url, "the page is empty")
     try:

@@ -100,12 +100,16 @@ def insert_article(conn, source_id: int, url: str, ex: Extraction, footer_id, no
 
 
 def update_article(conn, article_id: int, ex: Extraction, footer_id, now: str, new_version: bool) -> None:
-    """Set the article's current fields from `ex`; count a version when the content changed."""
-    assignments = ", ".join(f"{name} = ?" for name in ARTICLE_FIELDS)
+    """Set the article's current fields from `ex`; count a version when the content changed.
+
+    An unchanged article keeps its title and body untouched, so full-text search is not re-indexed."""
+    pairs = [(name, value) for name, value in zip(ARTICLE_FIELDS, article_values(ex, footer_id))
+             if new_version or name not in ("title", "body")]
+    assignments = ", ".join(f"{name} = ?" for name, _ in pairs)
     bump = ", versions = versions + 1" if new_version else ""
     conn.execute(
         f"UPDATE articles SET {assignments}, last_seen = ?{bump} WHERE id = ?",
-        article_values(ex, footer_id) + (now, article_id),
+        tuple(value for _, value in pairs) + (now, article_id),
     )
 
 
@@ -142,35 +146,49 @@ def unique_keys(comments: tuple[Comment, ...]) -> list[tuple[str, Comment]]:
     return keyed
 
 
+COMMENT_FIELDS = ("parent_key", "position", "author", "published", "text")
+
+
 def sync_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...],
                   extractor: str, now: str) -> tuple[int, int]:
     """Match the page's comments to stored ones by key; give (new, removed) counts."""
-    stored = dict(conn.execute("SELECT key, removed_at FROM comments WHERE article_id = ?", (article_id,)))
+    stored = {row[0]: row[1:] for row in conn.execute(
+        f"SELECT key, removed_at, {', '.join(COMMENT_FIELDS)} FROM comments WHERE article_id = ?", (article_id,))}
     new = 0
     for key, c in unique_keys(comments):
-        values = (c.parent, c.position, c.author, c.published, c.text, now, extractor)
-        if key in stored:
+        values = (c.parent, c.position, c.author, c.published, c.text)
+        if key not in stored:
             conn.execute(
-                "UPDATE comments SET parent_key = ?, position = ?, author = ?, published = ?, text = ?,"
-                " last_seen = ?, extractor = ?, removed_at = NULL WHERE article_id = ? AND key = ?",
-                values + (article_id, key),
+                f"INSERT INTO comments (article_id, key, {', '.join(COMMENT_FIELDS)}, first_seen, last_seen,"
+                " extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, key) + values + (now, now, extractor),
             )
-            stored.pop(key)
+            new += 1
             continue
-        conn.execute(
-            "INSERT INTO comments (parent_key, position, author, published, text, last_seen, extractor,"
-            " article_id, key, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            values + (article_id, key, now),
-        )
-        new += 1
-    vanished = [key for key, removed_at in stored.items() if removed_at is None]
+        seen_again(conn, article_id, key, values if tuple(stored.pop(key)[1:]) != values else None, now, extractor)
+    vanished = [key for key, row in stored.items() if row[0] is None]
     conn.executemany(
         "UPDATE comments SET removed_at = ? WHERE article_id = ? AND key = ?",
         [(now, article_id, key) for key in vanished],
     )
+    if comments or vanished:
+        update_comment_count(conn, article_id)
+    return new, len(vanished)
+
+
+def seen_again(conn, article_id: int, key: str, changed: tuple | None, now: str, extractor: str) -> None:
+    """Mark a stored comment as seen now; rewrite its fields only when they changed (FTS follows)."""
+    sets = ", ".join(f"{name} = ?" for name in COMMENT_FIELDS) + ", " if changed else ""
+    conn.execute(
+        f"UPDATE comments SET {sets}last_seen = ?, extractor = ?, removed_at = NULL WHERE article_id = ? AND key = ?",
+        (changed or ()) + (now, extractor, article_id, key),
+    )
+
+
+def update_comment_count(conn: sqlite3.Connection, article_id: int) -> None:
+    """Set the article's count of comments still shown."""
     conn.execute(
         "UPDATE articles SET comment_count = (SELECT count(*) FROM comments WHERE article_id = ?"
         " AND removed_at IS NULL) WHERE id = ?",
         (article_id, article_id),
     )
-    return new, len(vanished)

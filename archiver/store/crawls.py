@@ -77,8 +77,8 @@ def add_capture(conn: sqlite3.Connection, crawl_id: int | None, source_id: int |
 def add_links(conn: sqlite3.Connection, capture_id: int, links: list[tuple[str, str]]) -> None:
     """Record the off-site links, images, embeds and canonicals seen in one capture."""
     conn.executemany(
-        "INSERT OR IGNORE INTO links (capture_id, url, kind) VALUES (?, ?, ?)",
-        [(capture_id, url, kind) for url, kind in links],
+        "INSERT INTO links (capture_id, url, kind) VALUES (?, ?, ?)",
+        [(capture_id, url, kind) for url, kind in dict.fromkeys(links)],
     )
 
 

@@ -260,3 +260,35 @@ def _redis_runs(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS = MIGRATIONS + (_redis_runs,)
 LATEST = len(MIGRATIONS)
+
+
+def _cheaper_writes(db: sqlite_utils.Database) -> None:
+    # Recrawls touch every article and comment they see (last_seen); the FTS triggers fired on any
+    # UPDATE and re-indexed whole bodies. They now fire only when indexed text changes. The links
+    # table loses its URL primary key, an index on long URLs that cost more than the row itself
+    # (links are de-duplicated per capture before they are written).
+    db.executescript("""
+        DROP TRIGGER IF EXISTS articles_au;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES('delete', old.rowid, old.title, old.body);
+          INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+        END;
+        DROP TRIGGER IF EXISTS comments_au;
+        CREATE TRIGGER comments_au AFTER UPDATE OF text ON comments BEGIN
+          INSERT INTO comments_fts (comments_fts, rowid, text) VALUES('delete', old.rowid, old.text);
+          INSERT INTO comments_fts (rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TABLE links_v2 (
+            capture_id INTEGER NOT NULL REFERENCES captures(id),
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL
+        );
+        INSERT INTO links_v2 (capture_id, url, kind) SELECT capture_id, url, kind FROM links;
+        DROP TABLE links;
+        ALTER TABLE links_v2 RENAME TO links;
+        CREATE INDEX idx_links_capture ON links(capture_id);
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_cheaper_writes,)
+LATEST = len(MIGRATIONS)
