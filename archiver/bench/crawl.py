@@ -1,0 +1,157 @@
+"""`make bench`: crawl throughput, recrawl time and memory on a large local site served by nginx.
+
+Measured in one run: a = Scrapy download-only pages/s, b1 = extraction docs/s in one process
+(and trafilatura alone on the same pages), c = `archiver crawl` end to end into a fresh archive,
+the recrawl of the unchanged site, and peak RSS of the crawl's process tree. L = 2 / (1/a + 1/b1)
+is what 2 cores can do when each page costs one download and one extraction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..extract import extract_page
+from .site import BenchSite, Nginx, build_site, free_port
+
+# The same concurrency for the download-only spider and for the archiver: a local site, no throttling.
+CRAWL_SETTINGS = {"CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+                  "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "ERROR"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed command: wall seconds, peak RSS of its process tree (MB), its stdout."""
+
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Give the summed VmRSS (kB) of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def timed(command: list[str]) -> Run:
+    """Run a command, polling its process tree's RSS; give its time, peak RSS and output."""
+    started = time.monotonic()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kb(proc.pid))
+        time.sleep(0.25)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command[:3])} failed: {err.strip()[-500:]}")
+    return Run(time.monotonic() - started, peak / 1024, out)
+
+
+def download_rate(site: BenchSite, work: Path) -> float:
+    """Give a: pages/s of Scrapy downloading the article pages and doing nothing else."""
+    urls = work / "urls.txt"
+    urls.write_text("\n".join(site.article_urls))
+    pairs = [f"{k}={v}" for k, v in CRAWL_SETTINGS.items()]
+    run = timed([sys.executable, "-m", "archiver.bench.download", str(urls), *pairs])
+    fetched, seconds = run.stdout.split()
+    return int(fetched) / float(seconds)
+
+
+def extraction_rates(templates: Path, repeat: int) -> tuple[float, float]:
+    """Give b1 (our extraction) and trafilatura's docs/s in this one process, CPU time."""
+    import trafilatura
+
+    pages = [p.read_bytes() for p in sorted(templates.glob("*.html"))] * repeat
+    def rate(fn) -> float:
+        started = time.process_time()
+        for html in pages:
+            fn(html)
+        return len(pages) / (time.process_time() - started)
+    ours = rate(lambda html: json.dumps(extract_page(html, "http://bench.test/a/").to_dict()))
+    theirs = rate(lambda html: trafilatura.extract(html.decode("utf-8", "replace")))
+    return ours, theirs
+
+
+def archiver_crawl(site: BenchSite, db: Path) -> Run:
+    """Run `archiver crawl` of the site into `db`."""
+    archiver = str(Path(sys.executable).with_name("archiver"))
+    sets = [x for k, v in CRAWL_SETTINGS.items() for x in ("--set", f"{k}={v}")]
+    return timed([archiver, "crawl", site.base, "--db", str(db), *sets, "--set", "ARCHIVER_PROGRESS=false"])
+
+
+def fetched_of(run: Run) -> int:
+    """Give the number of responses fetched, from the crawl summary."""
+    line = next(l for l in run.stdout.splitlines() if l.strip().startswith("fetched"))
+    return int(line.split()[1])
+
+
+def report(a: float, b1: float, traf: float, first: Run, again: Run, pages: int) -> str:
+    """Give the printed figures."""
+    fetched = fetched_of(first)
+    c = fetched / first.seconds
+    limit = 2 / (1 / a + 1 / b1)
+    return "\n".join([
+        f"site: {pages} article pages (+ index pages), nginx on 127.0.0.1",
+        f"a  Scrapy download only      {a:8.1f} pages/s",
+        f"b1 extraction, one process   {b1:8.1f} docs/s  (trafilatura alone {traf:.1f} docs/s: "
+        f"{b1 / traf:.0%} of it, target >= 75%)",
+        f"L  2 / (1/a + 1/b1)          {limit:8.1f} pages/s",
+        f"c  archiver crawl end to end {c:8.1f} pages/s  ({fetched} responses in {first.seconds:.1f} s)",
+        f"c / L                        {c / limit:8.0%}  (target >= 90%)",
+        f"recrawl of the unchanged site {again.seconds:.1f} s = {again.seconds / first.seconds:.0%} of the first "
+        f"crawl (target <= 15%); {fetched_of(again)} responses",
+        f"peak RSS of the crawl (all processes) {max(first.peak_mb, again.peak_mb):.0f} MB (target < 500 MB "
+        "on 100,000 pages)",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m archiver.bench.crawl", description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"), help="corpus folder")
+    parser.add_argument("--pages", type=int, default=5000, help="article pages of the site (100000: memory check)")
+    parser.add_argument("--work", type=Path, default=Path("bench-output/crawl"), help="scratch folder")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "ground-truth.json").exists():
+        print(f"bench: no corpus at {args.corpus} (give --corpus)", file=sys.stderr)
+        return 2
+    port = free_port()
+    site = build_site(args.corpus, args.work, args.pages, port)
+    server = Nginx(args.work, port)
+    try:
+        a = download_rate(site, args.work)
+        b1, traf = extraction_rates(args.work / "templates", repeat=3)
+        db = args.work / "archive.db"
+        first = archiver_crawl(site, db)
+        again = archiver_crawl(site, db)
+    finally:
+        server.stop()
+    print(report(a, b1, traf, first, again, args.pages))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
