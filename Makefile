@@ -29,5 +29,9 @@ eval: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
 
+PAGES ?= 5000
+bench: $(STAMP)
+	$(BIN)/python -m archiver.bench.crawl --corpus $(CORPUS) --pages $(PAGES)
+
 bench-search: $(STAMP)
 	$(BIN)/python -m archiver.bench.search --corpus $(CORPUS) --db bench-output/search.db --articles 1000000
