@@ -284,6 +284,15 @@ def test_shutdown_stops_running_crawls_cleanly(setup):
     assert holder(archive.conn, "source:courier") is None
 
 
+def test_a_crawl_stopped_before_it_opened_its_run_is_recorded_as_interrupted(setup):
+    scheduler, archive, clock, launcher, lines = setup
+    scheduler.tick()
+    clock.advance(300)
+    scheduler.tick()
+    scheduler.shutdown(grace=0, sleep=lambda _: None)  # killed at once: no row of its own
+    assert [r["status"] for r in crawls(archive)] == ["interrupted"]
+
+
 # -- health -----------------------------------------------------------------------------------
 
 def stats(i: int, **kw) -> RunStats:

@@ -22,6 +22,13 @@ def finished_runs(db) -> list[tuple]:
                             " WHERE status NOT IN ('running', 'skipped') ORDER BY id").fetchall()
 
 
+def wait_for_line(log, text: str, count: int, proc, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while log.read_text().count(text) < count:
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
+
+
 def test_scheduler_runs_twice_without_overlap_and_stops_cleanly_on_sigterm(demo_site, tmp_path):
     config = tmp_path / "archiver.toml"
     config.write_text(f'[sources.demo]\nurl = "{demo_site.url}"\nschedule = "* * * * * */10"\n'
@@ -38,6 +45,8 @@ def test_scheduler_runs_twice_without_overlap_and_stops_cleanly_on_sigterm(demo_
         listed = run_cli("schedule", "list", *args)
         assert "demo  schedule: * * * * * */10  scheduled  next run: 20" in listed.stdout, listed.stdout
         assert "last run: crawl" in listed.stdout and "health:" in listed.stdout
+        wait_for_line(log, " started for ", count=3, proc=proc)  # SIGTERM in the middle of a crawl
+        time.sleep(1.0)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=40) == 0
     finally:
@@ -45,12 +54,14 @@ def test_scheduler_runs_twice_without_overlap_and_stops_cleanly_on_sigterm(demo_
             proc.kill()
     output = log.read_text()
     assert output.strip().endswith("scheduler: stopped"), output
+    assert "demo: stopping pid" in output
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT status, started_at, finished_at, scheduled_for FROM crawls"
                             " WHERE status != 'skipped' ORDER BY id").fetchall()
         locks = conn.execute("SELECT * FROM locks").fetchall()
     assert [r[0] for r in rows].count("finished") >= 2, output
     assert all(r[0] in ("finished", "interrupted") and r[2] and r[3] for r in rows), rows
+    assert rows[-1][0] == "interrupted", rows
     for before, after in zip(rows, rows[1:]):
         assert after[1] >= before[2], f"runs overlap: {before} {after}"
     assert locks == []

@@ -89,16 +89,18 @@ class ScheduleBook:
         locks.release(self.conn, lock.name, lock.pid, lock.host)
 
     def close_launched(self, source_id: int, pid: int, started: str, slot: str, now: str,
-                       exit_code: int, output: str) -> Outcome:
+                       exit_code: int, output: str, stopped: bool = False) -> Outcome:
         """Give how the crawl process `pid` ended: its crawls row stamped with `slot`, closed if it was
-        left running, or a new 'failed' row when the process died before opening one."""
+        left running, or a new row when the process died before opening one ('failed', or
+        'interrupted' when the scheduler had `stopped` it)."""
         ids = rows.runs_of_process(self.conn, source_id, pid, started)
         why = f"crawl process exited with code {exit_code}" + (f": {output}" if output else "")
+        status = "interrupted" if stopped else "failed"
         if not ids:
-            return Outcome(self.record(source_id, "failed", started, now, slot, why), output or None)
+            return Outcome(self.record(source_id, status, started, now, slot, why), output or None)
         with self.archive.batch():
             for crawl_id in ids:
                 rows.mark_scheduled(self.conn, crawl_id, slot)
-                rows.close_open_run(self.conn, crawl_id, "failed", now, why)
+                rows.close_open_run(self.conn, crawl_id, status, now, why)
         run = self.archive.crawl(ids[-1])
         return Outcome(run, None if run.status.startswith(("finished", "interrupted")) else output or None)

@@ -72,6 +72,7 @@ class Scheduler:
         self.outcomes: list[Outcome] = []
         self.sources: dict[str, SourceConfig] = {}
         self.config_stamp: tuple | None = None
+        self.stopping = False
 
     def say(self, now: datetime, name: str, text: str) -> None:
         self.report(f"{iso(now)} {name}: {text}")
@@ -134,13 +135,15 @@ class Scheduler:
                 continue
             del self.running[name]
             outcome = self.book.close_launched(launched.source_id, launched.handle.pid, launched.started,
-                                               launched.slot, iso(now), code, launched.handle.tail())
+                                               launched.slot, iso(now), code, launched.handle.tail(),
+                                               self.stopping)
             self.book.release(launched.lock)
             self.outcomes.append(outcome)
             self.say(now, name, describe(outcome))
 
     def shutdown(self, grace: float, sleep: Callable[[float], None] = time.sleep) -> None:
         """Stop the running crawls cleanly (SIGTERM), kill those still going after `grace` seconds."""
+        self.stopping = True
         for launched in self.running.values():
             self.say(self.clock(), launched.source.name, f"stopping pid {launched.handle.pid}")
             launched.handle.terminate()
