@@ -31,6 +31,8 @@ def absolute(base: str, href: str | None) -> str | None:
     if not href:
         return None
     href = href.strip()
+    if href.startswith(("http://", "https://")) and " " not in href:
+        return href  # already absolute: most links of a news page, and urljoin is costly
     try:
         url = urljoin(base, href)
     except ValueError:
