@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
@@ -30,8 +30,10 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("ARCHIVER_CONDITIONAL", True):
             raise NotConfigured
-        return cls(Path(crawler.settings.get("ARCHIVER_DB")), crawler.settings.getbool("ARCHIVER_SKIP_UNCHANGED"),
-                   crawler)
+        middleware = cls(Path(crawler.settings.get("ARCHIVER_DB")), crawler.settings.getbool("ARCHIVER_SKIP_UNCHANGED"),
+                         crawler)
+        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        return middleware
 
     def archive(self) -> Archive | None:
         # Opened lazily: the pipeline creates a new archive when the crawl opens.
@@ -54,9 +56,11 @@ class ConditionalRequestMiddleware:
             request.headers[b"If-Modified-Since"] = validators.last_modified
         return None
 
-    def close_spider(self) -> None:
+    def close(self) -> None:
+        """Close the read connection when the crawl ends."""
         if self._archive is not None:
             self._archive.close()
+            self._archive = None
 
 
 def unchanged_since(lastmod: str, fetched_at: str | None) -> bool:

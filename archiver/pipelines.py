@@ -116,6 +116,7 @@ class ArchivePipeline:
             self.flush(status, now_iso())
             if status == "finished":
                 self.archive.clear_frontier(self.ingester.crawl_id)
+            self.crawler.stats.set_value("archiver/crawl_run", self.archive.crawl(self.ingester.crawl_id))
         except (sqlite3.Error, OSError) as exc:
             # The archive keeps its last committed state; the next run resumes from its frontier.
             self.failure = self.failure or f"{type(exc).__name__}: {exc}"

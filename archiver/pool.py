@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import signal
 import threading
@@ -19,23 +20,38 @@ from .errors import ExtractionError
 PR_SET_PDEATHSIG = 1
 
 
-def exit_with_parent(parent_pid: int) -> None:
+def exit_with_crawl(crawl_pid: int) -> None:
     """Make this worker process end when the crawl process dies, even by SIGKILL."""
     try:
+        # The worker's parent is the forkserver, which ends when the crawl process does.
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(0)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    threading.Thread(target=_watch_crawl, args=(crawl_pid,), daemon=True).start()
 
 
-def _watch_parent(parent_pid: int) -> None:
-    # Where prctl is missing (not Linux), poll: an orphan is re-parented away from parent_pid.
-    while os.getppid() == parent_pid:
+def _watch_crawl(crawl_pid: int) -> None:
+    # Where prctl is missing (not Linux), poll the crawl process itself.
+    while True:
+        try:
+            os.kill(crawl_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
         time.sleep(1.0)
-    os._exit(0)
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Give the start method of the workers: forkserver, so that no worker inherits the crawl's
+    open SQLite connections (closing a forked copy can damage the archive's WAL), with the
+    extraction code imported once in the server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["archiver.analysis"])
+    return context
 
 
 def pool_size(workers: int) -> int:
@@ -52,7 +68,8 @@ class ExtractionPool:
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, initializer=exit_with_parent, initargs=(os.getpid(),))
+        return ProcessPoolExecutor(self.workers, mp_context=worker_context(), initializer=exit_with_crawl,
+                                   initargs=(os.getpid(),))
 
     async def analyze(self, body: bytes, url: str, headers: Mapping[str, str],
                       retry: bool = True) -> PageAnalysis | ExtractionError:

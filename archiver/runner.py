@@ -65,6 +65,5 @@ def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None)
     if failure:
         raise ArchiveError(f"the crawl stopped, the archive could not be written: {failure}",
                            "free disk space, then run the same command again to resume")
-    crawl_id = crawler.stats.get_value("archiver/crawl_id")
-    with Archive(db_path) as archive:
-        return archive.crawl(crawl_id)
+    # Read while the pipeline still had the archive open: no second connection after the crawl.
+    return crawler.stats.get_value("archiver/crawl_run")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,13 +39,21 @@ def check_archive_file(path: Path) -> None:
         raise ArchiveError(f"{path} is not an archive (not an SQLite file)", "check the --db path")
 
 
-def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+def connect(path: Path, timeout: float = 30.0, attempts: int = 5) -> sqlite3.Connection:
     """Give a connection in autocommit mode with WAL, foreign keys and a busy timeout."""
-    try:
-        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.Error as exc:
-        raise ArchiveError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
+    for attempt in range(attempts):
+        try:
+            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # Another process closing the last connection removes the -wal and -shm files; opening
+            # at that very moment fails with "disk I/O error": a moment later it works.
+            if "disk I/O" not in str(exc) or attempt == attempts - 1:
+                raise ArchiveError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
+            time.sleep(0.1 * (attempt + 1))
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
     return conn
