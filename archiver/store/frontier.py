@@ -68,8 +68,10 @@ def pid_alive(pid: int | None) -> bool:
 
 def unfinished_crawl(conn: sqlite3.Connection, source_id: int) -> tuple[int, str, int | None] | None:
     """Give (id, status, pid) of the source's newest crawl when it did not finish, else None."""
+    # Rows the scheduler writes for runs it skipped (overlaps) say nothing about the crawl itself.
     row = conn.execute(
-        "SELECT id, status, pid FROM crawls WHERE source_id = ? ORDER BY id DESC LIMIT 1", (source_id,)
+        "SELECT id, status, pid FROM crawls WHERE source_id = ? AND status != 'skipped' ORDER BY id DESC LIMIT 1",
+        (source_id,),
     ).fetchone()
     return row if row and row[1] in ("running", "interrupted") else None
 
