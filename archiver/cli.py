@@ -124,32 +124,56 @@ def extract(files, url):
 @click.option("--since", help="Only rows dated on or after this ISO date (YYYY-MM-DD).")
 @click.option("--until", help="Only rows dated on or before this ISO date (YYYY-MM-DD).")
 @click.option("--search", help="Only rows matching this full-text query (articles and comments).")
+@click.option("--manifest", is_flag=True,
+              help="Also write FILE.manifest.json: query, filters, crawls covered, versions, rows, sha256 (needs -o).")
 @reported
-def export(table, db, fmt, output, source, since, until, search):
+def export(table, db, fmt, output, source, since, until, search, manifest):
     """Export TABLE (articles, comments, versions, captures, crawls) as CSV or JSON lines, streamed."""
+    from .errors import ConfigError
     from .exporting import export_table
 
-    rows = export_table(db, table, source=source, since=since, until=until, search=search)
+    if manifest and not output:
+        raise ConfigError("--manifest needs -o FILE", "give the file to export to")
+    filters = {"source": source, "since": since, "until": until, "search": search}
+    rows = export_table(db, table, **filters)
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
-        write_rows(rows, out, fmt)
+        count = write_rows(rows, out, fmt)
     finally:
         if output:
             out.close()
+    if manifest:
+        from .manifest import write_manifest
+
+        path = output.with_name(output.name + ".manifest.json")
+        write_manifest(path, table, filters, count, file_sha256(output), db)
+        click.echo(f"wrote {count} rows to {output} and its manifest {path}", err=True)
 
 
-def write_rows(rows, out, fmt: str) -> None:
-    """Write dict rows to `out` as CSV (header first) or JSON lines."""
-    if fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return
+def file_sha256(path: Path) -> str:
+    """Give the sha256 hex digest of a file, read in blocks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_rows(rows, out, fmt: str) -> int:
+    """Write dict rows to `out` as CSV (header first) or JSON lines; give how many."""
+    count = 0
     writer = None
-    for row in rows:
+    for count, row in enumerate(rows, 1):
+        if fmt == "jsonl":
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row))
             writer.writeheader()
         writer.writerow(row)
+    return count
 
 
 @main.command()

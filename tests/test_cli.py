@@ -66,3 +66,33 @@ def test_crawling_into_a_file_that_is_not_an_archive_is_refused_and_left_alone(t
     assert result.returncode == 2 and "not an archive" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert notes.read_text() == "my precious notes"
+
+
+def test_export_with_a_manifest_that_lets_anyone_check_the_file(crawled_archive, tmp_path):
+    import hashlib
+    import json
+
+    out = tmp_path / "petro.csv"
+    result = run_cli("export", "articles", "--db", str(crawled_archive), "--search", "Petro", "-o", str(out),
+                     "--manifest")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "petro.csv.manifest.json").read_text())
+    body = out.read_bytes()
+    assert manifest["sha256"] == hashlib.sha256(body).hexdigest()
+    import csv
+    import io
+
+    assert manifest["rows"] == len(list(csv.DictReader(io.StringIO(body.decode())))) >= 1
+    assert manifest["filters"]["search"] == "Petro" and manifest["crawl_ids"]
+
+
+def test_an_archive_with_a_newer_schema_is_a_one_line_error(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "future.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version=999")
+    conn.close()
+    result = run_cli("export", "articles", "--db", str(db))
+    assert result.returncode == 2 and "newer than this archiver knows" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
