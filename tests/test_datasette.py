@@ -209,3 +209,30 @@ def test_demo_archive_pages(served_archive):
     for path in ("/", "/archive/-/search?q=the", "/archive/-/article/1", "/archive/-/source/1",
                  "/archive/-/export/articles.csv"):
         assert get(served_archive + path)[0] == 200, path
+
+
+def test_source_page_flags_a_run_that_stopped_yielding_articles(tmp_path):
+    from archiver.store import CrawlCounts
+
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        source = archive.ensure_source("fading", "https://fading.example/", {}, T0).id
+        for day in range(1, 6):
+            crawl = archive.start_crawl(source, f"2026-03-0{day}T10:00:00+00:00")
+            new = 0 if day == 5 else 20
+            for n in range(new):
+                save(archive, source, crawl, extraction(f"https://fading.example/{day}/{n}", f"Story {day} {n}",
+                                                        "Words. " * 120, "en", ["Ann"], "2026-03-01"),
+                     f"2026-03-0{day}T10:00:00+00:00")
+            archive.finish_crawl(crawl, "finished", CrawlCounts(discovered=40, fetched=40, articles_new=new),
+                                 f"2026-03-0{day}T10:05:00+00:00")
+    proc, base = start_serve(db)
+    try:
+        status, text = get(f"{base}/archive/-/source/{source}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert status == 200
+    cells = [cell.split("</td>")[0] for cell in text.split('<td class="archive-health">')[1:]]
+    assert cells[0] == "<strong>no articles, no new articles</strong>"  # the newest run
+    assert cells[1:] == ["ok"] * 4

@@ -9,6 +9,7 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from ..errors import ArchiveError
+from ..store.health import source_health
 from ..warc import WarcLocation, read_capture
 from . import queries, render
 from .search import SearchRequest, run_search
@@ -141,12 +142,14 @@ async def capture(datasette, request):
 
 
 async def source(datasette, request):
-    """The source page: crawl ledger, field completeness over time, a chart of articles per day."""
+    """The source page: crawl ledger with health flags, field completeness over time, articles per day."""
     db = await archive_db(datasette, request)
     source_id = int_var(request, "id")
 
     def load(conn):
-        return {"source": queries.source(conn, source_id), "ledger": queries.crawl_ledger(conn, source_id),
+        found = queries.source(conn, source_id)
+        health = {h.run.crawl_id: h for h in source_health(conn, found["name"])} if found else {}
+        return {"source": found, "ledger": queries.crawl_ledger(conn, source_id), "health": health,
                 "completeness": queries.completeness(conn, source_id),
                 "per_day": queries.articles_per_day(conn, source_id)}
 
