@@ -236,3 +236,16 @@ def test_source_page_flags_a_run_that_stopped_yielding_articles(tmp_path):
     cells = [cell.split("</td>")[0] for cell in text.split('<td class="archive-health">')[1:]]
     assert cells[0] == "<strong>no articles, no new articles</strong>"  # the newest run
     assert cells[1:] == ["ok"] * 4
+
+
+def test_a_filtered_table_page_exports_the_same_rows_as_archiver_export(site, small_archive, tmp_path):
+    status, text = get(f"{site}/articles?source_id=1&_search=trams&published__gte=2026-02-01")
+    assert status == 200
+    href = html.unescape(text.split('href="/archive/-/export/articles.csv?', 1)[1].split('"', 1)[0])
+    assert dict(urllib.parse.parse_qsl(href)) == {"search": "trams", "since": "2026-02-01", "source": "daily"}
+    status, served = get(f"{site}/-/export/articles.csv?{href}")
+    out = tmp_path / "out.csv"
+    result = run_cli("export", "articles", "--db", str(small_archive), "--source", "daily", "--search", "trams",
+                     "--since", "2026-02-01", "-o", str(out))
+    assert status == 200 and result.returncode == 0
+    assert served == out.read_bytes().decode("utf-8") and "Harbour tram" in served

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 
@@ -54,16 +55,53 @@ def prepare_connection(conn, database, datasette):
         conn.execute("PRAGMA query_only = ON")
 
 
+EXPORT_NAMES = {"articles": "articles", "comments": "comments", "article_versions": "versions",
+                "captures": "captures", "crawls": "crawls"}
+# Table-page filters that mean the same as an `archiver export` option.
+DATE_COLUMNS = {"articles": "published", "comments": "published", "article_versions": "captured_at",
+                "captures": "fetched_at", "crawls": "started_at"}
+
+
+def export_filters(table: str, args) -> dict | None:
+    """Give the `archiver export` options equal to a table page's filters, or None if some have none."""
+    options, date = {}, DATE_COLUMNS[table]
+    for name, value in args.items():
+        if name.startswith("_") and name not in ("_search", "_sort", "_sort_desc", "_size", "_next"):
+            return None
+        if name == "_search":
+            options["search"] = value
+        elif name == f"{date}__gte":
+            options["since"] = value
+        elif name == f"{date}__lte":
+            options["until"] = value
+        elif name == "source_id":
+            options["source_id"] = value
+        elif not name.startswith("_"):
+            return None
+    return options
+
+
 @hookimpl
 def table_actions(datasette, actor, database, table, request):
-    from .csvexport import EXPORT_TABLES
-
-    names = {"articles": "articles", "comments": "comments", "article_versions": "versions",
-             "captures": "captures", "crawls": "crawls"}
-    if table not in names or names[table] not in EXPORT_TABLES:
+    if table not in EXPORT_NAMES or not is_archive(datasette, database):
         return []
-    return [{"href": f"/{database}/-/export/{names[table]}.csv",
-             "label": f"Export all {table} as CSV (same as archiver export {names[table]})"}]
+    name = EXPORT_NAMES[table]
+
+    async def actions():
+        options = export_filters(table, {key: request.args.get(key) for key in request.args.keys()}) if request else {}
+        if options is None:
+            return [{"href": f"/{database}/-/export/{name}.csv",
+                     "label": f"Export all {table} as CSV (these filters have no archiver export option)"}]
+        if "source_id" in options:
+            rows = await datasette.get_database(database).execute(
+                "SELECT name FROM sources WHERE id = ?", [options.pop("source_id")])
+            options["source"] = rows.first()["name"] if rows.first() else ""
+        query = urlencode(options)
+        label = f"Export these {table} as CSV (archiver export {name}" + "".join(
+            f" --{k} {v!r}" for k, v in options.items()) + ")"
+        return [{"href": f"/{database}/-/export/{name}.csv" + (f"?{query}" if query else ""), "label": label}]
+
+    return actions
 
 
 @hookimpl
