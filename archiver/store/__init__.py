@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ..errors import ArchiveError
 from ..extract.model import Extraction
-from . import articles, crawls, diffs, frontier
+from . import articles, crawls, diffs, frontier, locks
 from . import warcs
 from .archive import open_connection, transaction
 from .records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
@@ -81,7 +81,7 @@ class Archive:
         row = self.conn.execute("SELECT id FROM sources WHERE name = ?", (source_name,)).fetchone()
         unfinished = frontier.unfinished_crawl(self.conn, row[0]) if row else None
         if unfinished and unfinished[1] == "running" and unfinished[2] != os.getpid() \
-                and frontier.pid_alive(unfinished[2]):
+                and unfinished[2] and locks.pid_alive(unfinished[2]):
             raise ArchiveError(f"source {source_name!r} is being crawled by process {unfinished[2]} right now",
                                "wait for it to finish or stop it")
 

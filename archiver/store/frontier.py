@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 
@@ -51,19 +50,6 @@ def read_frontier(conn: sqlite3.Connection, crawl_id: int) -> Frontier:
 def clear(conn: sqlite3.Connection, crawl_id: int) -> None:
     """Drop the frontier of a finished crawl."""
     conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Tell whether a process with this id runs on this machine."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def unfinished_crawl(conn: sqlite3.Connection, source_id: int) -> tuple[int, str, int | None] | None:
