@@ -87,9 +87,6 @@ class NewsSpider(scrapy.Spider):
         priority = DISCOVERY_PRIORITY if kind != "page" else 0
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
 
-    def page_request(self, url: str, depth: int) -> scrapy.Request:
-        return self.request(url, self.parse_page, "page", depth)
-
     # -- discovery documents ------------------------------------------------------------
 
     def discovery_item(self, response, reason: str) -> FetchedItem:
@@ -100,8 +97,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response):
         urls = sitemaps_in_robots(response.text) if response.status == 200 else ()
-        followups = [self.request(url, self.parse_sitemap, "sitemap") for url in urls]
-        return self.emit(self.discovery_item(response, "robots.txt"), followups)
+        return self.emit(self.discovery_item(response, "robots.txt"), [FrontierEntry(u, "sitemap", 0) for u in urls])
 
     def parse_sitemap(self, response):
         item = self.discovery_item(response, "sitemap")
@@ -110,10 +106,10 @@ class NewsSpider(scrapy.Spider):
             item.decision, item.reason = "error", "sitemap: bad or oversized gzip"
         sitemap = parse_sitemap(body or b"")
         if sitemap.is_index:
-            followups = [self.request(e.loc, self.parse_sitemap, "sitemap") for e in sitemap.entries]
+            planned = [FrontierEntry(e.loc, "sitemap", 0) for e in sitemap.entries]
         else:
-            followups = [r for e in sitemap.entries for r in self.follow(e.loc, depth=1, lastmod=e.lastmod)]
-        return self.emit(item, followups)
+            planned = [p for e in sitemap.entries for p in self.follow(e.loc, depth=1, lastmod=e.lastmod)]
+        return self.emit(item, planned)
 
     def sitemap_body(self, response) -> bytes | None:
         """Give the sitemap's XML, gunzipped under the size cap; None when the gzip is bad or too big."""
@@ -126,15 +122,19 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         urls = parse_feed(response.body, response.url) if response.status == 200 else ()
-        return self.emit(self.discovery_item(response, "feed"), [r for u in urls for r in self.follow(u, depth=1)])
+        return self.emit(self.discovery_item(response, "feed"), [p for u in urls for p in self.follow(u, depth=1)])
 
-    def emit(self, item, followups: list) -> list:
-        """Give the item, carrying the requests it leads to (for the durable frontier), then those."""
-        if self.resume:
-            followups = [r for r in followups if not isinstance(r, scrapy.Request) or r.url not in self.resume.seen]
-        item.discovered = [FrontierEntry(r.url, r.meta["kind"], r.meta["page_depth"])
-                           for r in followups if isinstance(r, scrapy.Request)]
-        return [item, *followups]
+    def emit(self, item, planned: list):
+        """Yield the item, carrying the fetches it leads to (for the durable frontier), then the skip
+        records, then the requests, made one at a time: a sitemap of 100,000 URLs never sits in
+        memory as 100,000 requests."""
+        entries = [p for p in planned if isinstance(p, FrontierEntry)
+                   and not (self.resume and p.url in self.resume.seen)]
+        item.discovered = entries
+        yield item
+        yield from (p for p in planned if not isinstance(p, FrontierEntry))
+        for entry in entries:
+            yield self.request_for(entry)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -142,7 +142,7 @@ class NewsSpider(scrapy.Spider):
         for output in await self.page_outputs(response):
             yield output
 
-    async def page_outputs(self, response) -> list:
+    async def page_outputs(self, response):
         """Give the page's item and the requests it leads to."""
         problem = self.page_problem(response)
         if problem:
@@ -155,8 +155,8 @@ class NewsSpider(scrapy.Spider):
         if isinstance(result, ExtractionError):
             return [self.fetched_item(response, "error", result.reason)]
         depth = response.meta.get("page_depth", 0) + 1
-        followups = [r for url in result.links.anchors + result.links.feeds for r in self.follow(url, depth)]
-        return self.emit(self.page_item(response, result), followups)
+        planned = [p for url in result.links.anchors + result.links.feeds for p in self.follow(url, depth)]
+        return self.emit(self.page_item(response, result), planned)
 
     def page_problem(self, response) -> tuple[str, str] | None:
         """Give (decision, reason) when a response cannot be a page to analyse."""
@@ -185,7 +185,7 @@ class NewsSpider(scrapy.Spider):
         return item
 
     def follow(self, url: str, depth: int, lastmod: str | None = None):
-        """Yield a request for an in-scope URL, or a skip record for a trap; nothing for off-site.
+        """Yield the frontier entry of an in-scope URL, or a skip record for a trap; nothing for off-site.
 
         A sitemap `lastmod` is remembered by URL: with ARCHIVER_SKIP_UNCHANGED the conditional-request
         middleware skips articles not changed since their last capture."""
@@ -202,7 +202,7 @@ class NewsSpider(scrapy.Spider):
             return
         if lastmod:
             self.lastmods[url] = lastmod
-        yield self.page_request(url, depth)
+        yield FrontierEntry(url, "page", depth)
 
     def trap_reason(self, url: str, depth: int) -> str | None:
         """Give why following `url` would lead into a crawler trap, or None."""
