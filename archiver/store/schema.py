@@ -170,18 +170,18 @@ CREATE INDEX idx_crawls_source ON crawls(source_id, started_at);
 """
 
 
-def _v1(db: sqlite_utils.Database) -> None:
+def _schema_v1(db: sqlite_utils.Database) -> None:
     db.executescript(SCHEMA_V1)
     db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
     db["comments"].enable_fts(["text"], create_triggers=True, tokenize="porter")
 
 
 # Each entry brings the archive from version N to N+1; append, never edit.
-MIGRATIONS = (_v1,)
+MIGRATIONS = (_schema_v1,)
 LATEST = len(MIGRATIONS)
 
 
-def _v2(db: sqlite_utils.Database) -> None:
+def _ui_indexes(db: sqlite_utils.Database) -> None:
     # Indexes behind the archive UI (archiver/datasette): per-source charts and completeness,
     # the home page's recent crawls, and the month facet of published dates.
     db.executescript("""
@@ -192,11 +192,11 @@ def _v2(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS = MIGRATIONS + (_v2,)
+MIGRATIONS = MIGRATIONS + (_ui_indexes,)
 LATEST = len(MIGRATIONS)
 
 
-def _v3(db: sqlite_utils.Database) -> None:
+def _frontier(db: sqlite_utils.Database) -> None:
     # The durable frontier: every URL a crawl has queued, and whether it is done, so that a
     # crawl killed at any moment resumes where it stopped (written in the same transactions as
     # the captures). Rows of a finished crawl are deleted.
@@ -212,7 +212,7 @@ def _v3(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS = MIGRATIONS + (_v3,)
+MIGRATIONS = MIGRATIONS + (_frontier,)
 LATEST = len(MIGRATIONS)
 
 
@@ -231,12 +231,12 @@ MIGRATIONS = MIGRATIONS + (_schedule_slots,)
 LATEST = len(MIGRATIONS)
 
 
-def _v3(db: sqlite_utils.Database) -> None:
+def _source_language_index(db: sqlite_utils.Database) -> None:
     # Browsing by source and language together (the archive search page's facets) without a scan.
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_source_language ON articles(source_id, language)")
 
 
-MIGRATIONS = MIGRATIONS + (_v3,)
+MIGRATIONS = MIGRATIONS + (_source_language_index,)
 LATEST = len(MIGRATIONS)
 
 
