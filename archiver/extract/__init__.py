@@ -66,23 +66,10 @@ def extract_parsed(page: ParsedPage) -> Extraction:
     # the readers above are done with the tree: the body is read from what is left
     detach(list(found.found.containers) + list(found.found.items) + footer_elements(tree) + noise_elements(tree, marked))
     body = extract_body(tree, url, metadata.title, (c.text for c in found.comments))
-    return Extraction(
-        url=url,
-        title=metadata.title,
-        authors=tuple(a for a in metadata.authors if a not in commenters),
-        published=metadata.published,
-        modified=metadata.modified,
-        language=metadata.language,
-        description=metadata.description,
-        site_name=metadata.site_name,
-        tags=metadata.tags,
-        canonical_url=metadata.canonical_url,
-        page_type=metadata.page_type,
-        body=body,
-        comments=found.comments,
-        footer=footer,
-        extractor=EXTRACTOR_VERSION,
-    )
+    # Metadata holds exactly the metadata fields of Extraction; only the authors are filtered.
+    fields = {**vars(metadata), "authors": tuple(a for a in metadata.authors if a not in commenters)}
+    return Extraction(url=url, **fields, body=body, comments=found.comments, footer=footer,
+                      extractor=EXTRACTOR_VERSION)
 
 
 def fetched_at(headers: Mapping[str, str] | None) -> datetime | None:

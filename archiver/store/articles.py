@@ -67,43 +67,44 @@ ARTICLE_FIELDS = (
 )
 
 
-def article_values(ex: Extraction, footer_id: int | None) -> tuple:
-    """Give the values of ARTICLE_FIELDS for an extraction."""
+def article_values(ex: Extraction, footer_id: int | None, digest: str) -> tuple:
+    """Give the values of ARTICLE_FIELDS for an extraction whose article_hash is `digest`."""
     return (
         ex.canonical_url, ex.title, json.dumps(list(ex.authors), ensure_ascii=False), ex.published,
         ex.modified, ex.language, ex.description, ex.site_name,
         json.dumps(list(ex.tags), ensure_ascii=False), ex.body, len(ex.body), footer_id,
-        article_hash(ex), ex.extractor,
+        digest, ex.extractor,
     )
 
 
 def insert_version(conn: sqlite3.Connection, article_id: int, version: int, capture_id: int | None,
-                   ex: Extraction, now: str) -> None:
+                   ex: Extraction, digest: str, now: str) -> None:
     """Add one article_versions row."""
     conn.execute(
         "INSERT INTO article_versions (article_id, version, capture_id, captured_at, title, authors,"
         " published, modified, body, content_hash, extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (article_id, version, capture_id, now, ex.title, json.dumps(list(ex.authors), ensure_ascii=False),
-         ex.published, ex.modified, ex.body, article_hash(ex), ex.extractor),
+         ex.published, ex.modified, ex.body, digest, ex.extractor),
     )
 
 
-def insert_article(conn, source_id: int, url: str, ex: Extraction, footer_id, now: str) -> int:
+def insert_article(conn, source_id: int, url: str, ex: Extraction, footer_id, digest: str, now: str) -> int:
     """Add a new articles row and give its id."""
     columns = ", ".join(("source_id", "url") + ARTICLE_FIELDS + ("first_seen", "last_seen"))
     marks = ", ".join("?" * (len(ARTICLE_FIELDS) + 4))
     cur = conn.execute(
         f"INSERT INTO articles ({columns}) VALUES ({marks})",
-        (source_id, url) + article_values(ex, footer_id) + (now, now),
+        (source_id, url) + article_values(ex, footer_id, digest) + (now, now),
     )
     return cur.lastrowid
 
 
-def update_article(conn, article_id: int, ex: Extraction, footer_id, now: str, new_version: bool) -> None:
+def update_article(conn, article_id: int, ex: Extraction, footer_id, digest: str, now: str,
+                   new_version: bool) -> None:
     """Set the article's current fields from `ex`; count a version when the content changed.
 
     An unchanged article keeps its title and body untouched, so full-text search is not re-indexed."""
-    pairs = [(name, value) for name, value in zip(ARTICLE_FIELDS, article_values(ex, footer_id))
+    pairs = [(name, value) for name, value in zip(ARTICLE_FIELDS, article_values(ex, footer_id, digest))
              if new_version or name not in ("title", "body")]
     assignments = ", ".join(f"{name} = ?" for name, _ in pairs)
     bump = ", versions = versions + 1" if new_version else ""
@@ -117,17 +118,18 @@ def save_article(conn: sqlite3.Connection, source_id: int, capture_id: int | Non
                  ex: Extraction, now: str) -> ArticleOutcome:
     """Store one extracted article at canonical `url`; give what changed."""
     footer_id = save_footer(conn, url, ex.footer, now)
+    digest = article_hash(ex)  # once: it hashes the whole body
     row = conn.execute("SELECT id, content_hash, versions FROM articles WHERE url = ?", (url,)).fetchone()
     if row is None:
-        article_id = insert_article(conn, source_id, url, ex, footer_id, now)
-        insert_version(conn, article_id, 1, capture_id, ex, now)
+        article_id = insert_article(conn, source_id, url, ex, footer_id, digest, now)
+        insert_version(conn, article_id, 1, capture_id, ex, digest, now)
         status = "new"
     else:
         article_id, old_hash, versions = row
-        status = "unchanged" if old_hash == article_hash(ex) else "changed"
-        update_article(conn, article_id, ex, footer_id, now, new_version=status == "changed")
+        status = "unchanged" if old_hash == digest else "changed"
+        update_article(conn, article_id, ex, footer_id, digest, now, new_version=status == "changed")
         if status == "changed":
-            insert_version(conn, article_id, versions + 1, capture_id, ex, now)
+            insert_version(conn, article_id, versions + 1, capture_id, ex, digest, now)
     replace_people_and_tags(conn, article_id, ex)
     new, removed = sync_comments(conn, article_id, ex.comments, ex.extractor, now)
     if capture_id is not None:
