@@ -1,4 +1,5 @@
-"""Downloader middlewares: conditional requests from the archive's validators, polite retries."""
+"""Downloader middlewares: conditional requests from the archive's validators, polite retries,
+redirect loops and meta refreshes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
@@ -132,3 +134,16 @@ class RedirectLoopMiddleware:
         if target in chain:
             raise IgnoreRequest(f"redirect loop back to {target}")
         return response
+
+
+class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Follow <meta http-equiv="refresh"> redirects like Scrapy's middleware, which decodes the whole
+    body of every page to read its first 4,096 characters; a page whose first bytes (4 per such
+    character) never say "refresh" is passed on without decoding."""
+
+    HEAD_BYTES = 4 * 4096
+
+    def process_response(self, request, response):
+        if b"refresh" not in response.body[:self.HEAD_BYTES].lower():
+            return response
+        return super().process_response(request, response)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from contextlib import contextmanager
+import logging
 from pathlib import Path
-from typing import Iterator
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -54,23 +51,6 @@ def redis_settings(redis_url: str, source: str, seed: bool = False) -> dict:
     }
 
 
-@contextmanager
-def request_queue_dir(db_path: Path, overrides: dict) -> Iterator[Path | None]:
-    """Give a scratch folder for Scrapy's disk request queue, removed after the crawl.
-
-    A sitemap can list 100,000 URLs at once: queued on disk (JOBDIR), they do not sit in memory.
-    Resuming after a kill relies on the archive's frontier, never on this folder, so each run
-    starts a new one. None when the crawl uses another scheduler (Redis) or its own JOBDIR."""
-    if "SCHEDULER" in overrides or "JOBDIR" in overrides:
-        yield None
-        return
-    folder = Path(tempfile.mkdtemp(prefix="archiver-queue-"))  # the system's temp folder (TMPDIR)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None) -> CrawlRun:
     """Crawl `target` into the archive at `db_path` and give the finished crawl run."""
     with Archive(db_path) as archive:  # bad archives and concurrent crawls fail here, in one line
@@ -78,13 +58,13 @@ def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None)
     overrides = dict(overrides or {})
     if target.max_pages:
         overrides.setdefault("CLOSESPIDER_PAGECOUNT", target.max_pages)
-    with request_queue_dir(db_path, overrides) as queue_dir:
-        if queue_dir:
-            overrides["JOBDIR"] = str(queue_dir)
-        process = CrawlerProcess(crawl_settings(db_path, overrides))
-        crawler = process.create_crawler("news")
-        process.crawl(crawler, target=target)
-        process.start()
+    settings = crawl_settings(db_path, overrides)
+    process = CrawlerProcess(settings)
+    # Scrapy filters by level only in its log handler: every page's DEBUG lines would still be built.
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+    crawler = process.create_crawler("news")
+    process.crawl(crawler, target=target)
+    process.start()
     failure = crawler.stats.get_value("archiver/failure")
     if failure:
         raise ArchiveError(f"the crawl stopped, the archive could not be written: {failure}",

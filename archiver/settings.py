@@ -61,6 +61,12 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
 COOKIES_ENABLED = False
+# Requests wait in memory as (url, kind, depth) tuples, not as Request objects or on disk: a
+# 100,000-URL sitemap costs a few megabytes and no pickling (archiver/queues.py).
+SCHEDULER_MEMORY_QUEUE = "archiver.queues.CompactQueue"
+SCHEDULER_START_MEMORY_QUEUE = "archiver.queues.CompactFifoQueue"
+# Link depth and its limit are the spider's own (ARCHIVER_MAX_DEPTH).
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -72,6 +78,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before conditional requests: an article that is not due is not requested at all.
     "archiver.revisit.RevisitMiddleware": 580,
     "archiver.middlewares.ConditionalRequestMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "archiver.middlewares.CheapMetaRefreshMiddleware": 585,
     # Above the redirect middleware (600) so it sees 3xx responses first.
     "archiver.middlewares.RedirectLoopMiddleware": 610,
 }

@@ -24,6 +24,8 @@ from archiver.urls import canonical
 RECORDED_STATUSES = [304, 400, 401, 403, 404, 405, 406, 410, 429, 451, 500, 502, 503, 504, 520, 521, 522, 524]
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 DISCOVERY_PRIORITY = 10
+PLAIN_META = {"kind", "page_depth", "handle_httpstatus_list"}
+START_META = PLAIN_META | {"is_start_request"}
 
 
 def header_dict(headers) -> dict[str, str]:
@@ -77,8 +79,11 @@ class NewsSpider(scrapy.Spider):
 
     def request_for(self, entry: FrontierEntry) -> scrapy.Request:
         """Give the request of a frontier entry, with the callback of its kind."""
-        callbacks = {"robots": self.parse_robots, "sitemap": self.parse_sitemap, "feed": self.parse_feed}
-        return self.request(entry.url, callbacks.get(entry.kind, self.parse_page), entry.kind, entry.depth)
+        return self.request(entry.url, self.callback_of(entry.kind), entry.kind, entry.depth)
+
+    def callback_of(self, kind: str):
+        return {"robots": self.parse_robots, "sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(
+            kind, self.parse_page)
 
     def request(self, url: str, callback, kind: str, depth: int = 0, **meta) -> scrapy.Request:
         """Give a request for a discovery document or page, recording errors through the errback."""
@@ -86,6 +91,35 @@ class NewsSpider(scrapy.Spider):
         # Discovery documents first, so that sitemap lastmods are known before most pages are sent.
         priority = DISCOVERY_PRIORITY if kind != "page" else 0
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
+
+    def compact_request(self, request: scrapy.Request) -> tuple | None:
+        """Give (url, kind, depth, referer, start) when `request` is what request_for() makes of them
+        (with the Referer header and start-request mark Scrapy adds), so that the scheduler's queue
+        (archiver/queues.py) can keep the tuple; None for any other request."""
+        meta, headers = request.meta, request.headers
+        start = meta.get("is_start_request") is True
+        if meta.keys() != (START_META if start else PLAIN_META):
+            return None
+        if meta["handle_httpstatus_list"] is not RECORDED_STATUSES:
+            return None
+        if len(headers) > 1 or (headers and b"Referer" not in headers):
+            return None
+        kind, depth = meta["kind"], meta["page_depth"]
+        plain = (request.method == "GET" and not request.body and not request.cookies
+                 and not request.cb_kwargs and not request.flags and not request.dont_filter
+                 and request.errback == self.on_error and request.callback == self.callback_of(kind)
+                 and request.priority == (DISCOVERY_PRIORITY if kind != "page" else 0))
+        return (request.url, kind, depth, headers.get(b"Referer"), start) if plain else None
+
+    def expand_request(self, compact: tuple) -> scrapy.Request:
+        """Give the request again from what compact_request() kept."""
+        url, kind, depth, referer, start = compact
+        request = self.request(url, self.callback_of(kind), kind, depth)
+        if referer is not None:
+            request.headers[b"Referer"] = referer
+        if start:
+            request.meta["is_start_request"] = True
+        return request
 
     # -- discovery documents ------------------------------------------------------------
 

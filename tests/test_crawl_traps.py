@@ -29,7 +29,7 @@ def test_the_crawl_finishes_and_archives_each_real_article_once(trap_crawl):
     result, db, server = trap_crawl
     assert result.returncode == 0, result.stderr
     urls = sorted(r["url"].split("/", 3)[3] for r in db["articles"].rows)
-    assert urls == ["broken/", "busy/", "legacy/"] + [f"news/story-{n}/" for n in range(1, 7)]
+    assert urls == ["broken/", "busy/", "legacy/", "moved-here/"] + [f"news/story-{n}/" for n in range(1, 7)]
 
 
 def test_every_discovery_channel_was_used(trap_crawl):
@@ -45,6 +45,8 @@ def test_tracking_parameters_redirects_and_same_site_canonicals_give_one_article
     assert not [r["url"] for r in db["articles"].rows if "?" in r["url"] or "#" in r["url"]]
     two = captures(db, "/go/story-2")
     assert two and two[0]["final_url"].endswith("/news/story-2/")
+    moved = captures(db, "/old-address/")  # a <meta http-equiv="refresh"> redirect is followed
+    assert moved and moved[0]["final_url"].endswith("/moved-here/")
 
 
 def test_traps_are_cut_off_with_a_reason(trap_crawl):

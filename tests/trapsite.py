@@ -52,6 +52,7 @@ def homepage() -> str:
         '<a href="/busy/">503</a>', '<a href="/huge/">huge</a>', '<a href="/bomb/">bomb</a>',
         '<a href="/binary/">binary</a>', '<a href="/empty/">empty</a>', '<a href="/private/secret/">private</a>',
         '<a href="https://offsite.example.net/">off-site</a>', '<a href="/news/story-6/">six</a>',
+        '<a href="/old-address/">moved (meta refresh)</a>',
     ]
     return ('<!doctype html><html><head><title>Trap Times</title>'
             '<link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>'
@@ -121,6 +122,11 @@ def route(h, site: TrapSite, path: str, query: dict, count: int) -> None:
 
 
 def route_traps(h, site: TrapSite, path: str, query: dict, count: int) -> None:
+    if path == "/old-address/":
+        return h.send(200, b'<html><head><META HTTP-EQUIV="REFRESH" CONTENT="0; URL=/moved-here/"></head>'
+                           b'<body>This page has moved.</body></html>')
+    if path == "/moved-here/":
+        return h.send(200, article_html(13, "Moved story").encode())
     if path == "/go/story-2":
         return h.send(301, b"", headers=[("Location", "/news/story-2/")])
     if path.startswith("/calendar/"):
