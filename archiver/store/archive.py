@@ -56,6 +56,7 @@ def connect(path: Path, timeout: float = 30.0, attempts: int = 5) -> sqlite3.Con
             raise ArchiveError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-32768")  # 32 MB of pages: a growing archive's indexes stay in memory
     return conn
 
 

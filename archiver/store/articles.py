@@ -41,24 +41,28 @@ def save_footer(conn: sqlite3.Connection, url: str, footer: Footer, now: str) ->
 
 
 def _names_to_ids(conn: sqlite3.Connection, table: str, names: tuple[str, ...]) -> list[int]:
-    ids = []
-    for name in dict.fromkeys(n for n in names if n):
-        conn.execute(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", (name,))
-        ids.append(conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()[0])
-    return ids
+    """Give the ids of `names` in `table` (authors or tags), in order, adding the new ones."""
+    unique = [n for n in dict.fromkeys(names) if n]
+    if not unique:
+        return []
+    conn.executemany(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", [(n,) for n in unique])
+    marks = ", ".join("?" * len(unique))
+    ids = dict(conn.execute(f"SELECT name, id FROM {table} WHERE name IN ({marks})", unique).fetchall())
+    return [ids[n] for n in unique]
 
 
-def replace_people_and_tags(conn: sqlite3.Connection, article_id: int, ex: Extraction) -> None:
-    """Point the article at exactly the authors and tags of `ex`."""
-    conn.execute("DELETE FROM article_authors WHERE article_id = ?", (article_id,))
-    for position, author_id in enumerate(_names_to_ids(conn, "authors", ex.authors)):
-        conn.execute(
-            "INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)",
-            (article_id, author_id, position),
-        )
-    conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
-    for tag_id in _names_to_ids(conn, "tags", ex.tags):
-        conn.execute("INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)", (article_id, tag_id))
+def replace_people_and_tags(conn: sqlite3.Connection, article_id: int, ex: Extraction, new: bool = False) -> None:
+    """Point the article at exactly the authors and tags of `ex` (a `new` article has none yet)."""
+    if not new:
+        conn.execute("DELETE FROM article_authors WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
+    conn.executemany(
+        "INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)",
+        [(article_id, author_id, position)
+         for position, author_id in enumerate(_names_to_ids(conn, "authors", ex.authors))],
+    )
+    conn.executemany("INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)",
+                     [(article_id, tag_id) for tag_id in _names_to_ids(conn, "tags", ex.tags)])
 
 
 ARTICLE_FIELDS = (
@@ -89,12 +93,12 @@ def insert_version(conn: sqlite3.Connection, article_id: int, version: int, capt
 
 
 def insert_article(conn, source_id: int, url: str, ex: Extraction, footer_id, digest: str, now: str) -> int:
-    """Add a new articles row and give its id."""
-    columns = ", ".join(("source_id", "url") + ARTICLE_FIELDS + ("first_seen", "last_seen"))
-    marks = ", ".join("?" * (len(ARTICLE_FIELDS) + 4))
+    """Add a new articles row, counting the comments it is about to get, and give its id."""
+    columns = ", ".join(("source_id", "url") + ARTICLE_FIELDS + ("first_seen", "last_seen", "comment_count"))
+    marks = ", ".join("?" * (len(ARTICLE_FIELDS) + 5))
     cur = conn.execute(
         f"INSERT INTO articles ({columns}) VALUES ({marks})",
-        (source_id, url) + article_values(ex, footer_id, digest) + (now, now),
+        (source_id, url) + article_values(ex, footer_id, digest) + (now, now, len(ex.comments)),
     )
     return cur.lastrowid
 
@@ -130,8 +134,11 @@ def save_article(conn: sqlite3.Connection, source_id: int, capture_id: int | Non
         update_article(conn, article_id, ex, footer_id, digest, now, new_version=status == "changed")
         if status == "changed":
             insert_version(conn, article_id, versions + 1, capture_id, ex, digest, now)
-    replace_people_and_tags(conn, article_id, ex)
-    new, removed = sync_comments(conn, article_id, ex.comments, ex.extractor, now)
+    replace_people_and_tags(conn, article_id, ex, new=status == "new")
+    if status == "new":
+        new, removed = insert_comments(conn, article_id, ex.comments, ex.extractor, now), 0
+    else:
+        new, removed = sync_comments(conn, article_id, ex.comments, ex.extractor, now)
     if capture_id is not None:
         conn.execute("UPDATE captures SET article_id = ? WHERE id = ?", (article_id, capture_id))
     return ArticleOutcome(article_id, status, new, removed)
@@ -151,6 +158,22 @@ def unique_keys(comments: tuple[Comment, ...]) -> list[tuple[str, Comment]]:
 COMMENT_FIELDS = ("parent_key", "position", "author", "published", "text")
 
 
+def comment_row(article_id: int, key: str, c: Comment, extractor: str, now: str) -> tuple:
+    return (article_id, key, c.parent, c.position, c.author, c.published, c.text, now, now, extractor)
+
+
+INSERT_COMMENT = (f"INSERT INTO comments (article_id, key, {', '.join(COMMENT_FIELDS)}, first_seen, last_seen,"
+                  " extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def insert_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...],
+                    extractor: str, now: str) -> int:
+    """Add the comments of an article that had none stored; give how many."""
+    conn.executemany(INSERT_COMMENT, [comment_row(article_id, key, c, extractor, now)
+                                      for key, c in unique_keys(comments)])
+    return len(comments)
+
+
 def sync_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...],
                   extractor: str, now: str) -> tuple[int, int]:
     """Match the page's comments to stored ones by key; give (new, removed) counts."""
@@ -160,11 +183,7 @@ def sync_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Com
     for key, c in unique_keys(comments):
         values = (c.parent, c.position, c.author, c.published, c.text)
         if key not in stored:
-            conn.execute(
-                f"INSERT INTO comments (article_id, key, {', '.join(COMMENT_FIELDS)}, first_seen, last_seen,"
-                " extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, key) + values + (now, now, extractor),
-            )
+            conn.execute(INSERT_COMMENT, comment_row(article_id, key, c, extractor, now))
             new += 1
             continue
         seen_again(conn, article_id, key, values if tuple(stored.pop(key)[1:]) != values else None, now, extractor)
