@@ -54,6 +54,9 @@ def main():
 @reported
 def crawl(target, db, config, max_pages, overrides, redis_url, seed):
     """Crawl TARGET (a homepage URL or a source name) into the archive."""
+    from .workerproc import start_forkserver
+
+    start_forkserver()  # the extraction workers load on the other core while Scrapy is imported
     from .errors import ConfigError
     from .runner import run_crawl
     from .sources import resolve_target

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -10,7 +9,7 @@ import lxml.etree
 import lxml.html
 from protego import Protego
 
-from .urls import absolute
+from .urls import LinkResolver, absolute
 
 USUAL_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
 USUAL_FEEDS = ("/feed/", "/rss")
@@ -114,26 +113,71 @@ def _feed_item_links(item, base: str) -> list[str]:
     return []
 
 
+# What each linking element gives, read in one walk over the tree: (attribute, kind).
+LINK_ELEMENTS = {
+    "a": ("href", "anchors"), "area": ("href", "anchors"), "img": ("src", "images"),
+    "iframe": ("src", "embeds"), "embed": ("src", "embeds"), "video": ("src", "embeds"),
+    "audio": ("src", "embeds"), "object": ("data", "embeds"),
+}
+
+
 def page_links(tree: lxml.html.HtmlElement, base: str) -> PageLinks:
-    """Give the anchors, feeds, images, embeds and declared canonical of a parsed page."""
-    base = _base_href(tree, base)
-    return PageLinks(
-        anchors=_resolved(base, tree.xpath("//a/@href | //area/@href | //link[@rel='next']/@href")),
-        feeds=_resolved(base, [
-            link.get("href") for link in tree.xpath("//link[@rel='alternate'][@href]")
-            if (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES
-        ]),
-        images=_resolved(base, tree.xpath("//img/@src | //source/@src | //picture/source/@srcset")),
-        embeds=_resolved(base, tree.xpath("//iframe/@src | //embed/@src | //video/@src | //audio/@src | //object/@data")),
-        canonical=next(iter(_resolved(base, tree.xpath("//link[@rel='canonical']/@href"))), None),
-    )
+    """Give the anchors, feeds, images, embeds and declared canonical of a parsed page.
+
+    One walk over the linking elements (a page has hundreds of links): <a>, <area> and
+    <link rel=next> are anchors; <link rel=alternate> of a feed type are feeds; <img>, <source src>
+    and <picture><source srcset> are images; <iframe>, <embed>, <video>, <audio> and <object> are
+    embeds; the first <link rel=canonical> and <base href> count."""
+    found: dict[str, list[str]] = {"anchors": [], "feeds": [], "images": [], "embeds": [], "canonical": []}
+    base_href = None
+    for elem in tree.iter("a", "area", "link", "img", "source", "iframe", "embed", "video", "audio", "object",
+                          "base"):
+        tag = elem.tag
+        if tag == "link":
+            kind = _link_kind(elem)
+            if kind:
+                found[kind].append(elem.get("href"))
+        elif tag == "source":
+            if elem.get("src") is not None:
+                found["images"].append(elem.get("src"))
+            if elem.get("srcset") is not None and _tag_of(elem.getparent()) == "picture":
+                found["images"].append(elem.get("srcset"))
+        elif tag == "base":
+            if base_href is None and elem.get("href") is not None:
+                base_href = elem.get("href")
+        else:
+            attribute, kind = LINK_ELEMENTS[tag]
+            value = elem.get(attribute)
+            if value is not None:
+                found[kind].append(value)
+    if base_href is not None:
+        base = absolute(base, base_href) or base
+    canonical = _resolved(base, found["canonical"])
+    return PageLinks(anchors=_resolved(base, found["anchors"]), feeds=_resolved(base, found["feeds"]),
+                     images=_resolved(base, found["images"]), embeds=_resolved(base, found["embeds"]),
+                     canonical=canonical[0] if canonical else None)
 
 
-def _base_href(tree, base: str) -> str:
-    hrefs = tree.xpath("//base/@href")
-    return absolute(base, hrefs[0]) or base if hrefs else base
+def _tag_of(elem) -> str | None:
+    return elem.tag if elem is not None and isinstance(elem.tag, str) else None
+
+
+def _link_kind(elem) -> str | None:
+    """Give what a <link> element points at when the crawl cares: anchors, feeds or canonical."""
+    if elem.get("href") is None:
+        return None
+    rel = elem.get("rel")
+    if rel == "next":
+        return "anchors"
+    if rel == "canonical":
+        return "canonical"
+    if rel == "alternate" and (elem.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
+        return "feeds"
+    return None
 
 
 def _resolved(base: str, hrefs) -> tuple[str, ...]:
-    urls = (absolute(base, re.split(r"\s", h.strip())[0] if h.strip() else h) for h in hrefs)
+    """Give the distinct absolute URLs of `hrefs` (the first token of each: srcset gives "a.jpg 2x")."""
+    resolve = LinkResolver(base).resolve
+    urls = (resolve(h.split(None, 1)[0]) for h in dict.fromkeys(hrefs) if h and not h.isspace())
     return tuple(dict.fromkeys(u for u in urls if u))

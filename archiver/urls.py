@@ -13,6 +13,8 @@ from w3lib.url import canonicalize_url
 from .errors import ConfigError
 
 WEB_SCHEMES = ("http", "https")
+# A host (and port) of plain characters, then the end or a path, query or fragment.
+PLAIN_NETLOC_RE = re.compile(r"[A-Za-z0-9.-]+(:[0-9]*)?(?=[/?#]|$)")
 
 
 @lru_cache(maxsize=65536)
@@ -38,6 +40,34 @@ def absolute(base: str, href: str | None) -> str | None:
     except ValueError:
         return None
     return url if urlsplit(url).scheme in WEB_SCHEMES else None
+
+
+class LinkResolver:
+    """Resolve the many links of one page against its base URL.
+
+    A news page has hundreds of links, mostly absolute or root-relative ("/path"); those are
+    joined by concatenation, and urljoin (costly) is left for the rest: relative paths, dot
+    segments, empty queries or fragments, back slashes and other schemes."""
+
+    def __init__(self, base: str):
+        self.base = base
+        parts = urlsplit(base)
+        web = parts.scheme in WEB_SCHEMES and bool(parts.netloc)
+        self.origin = f"{parts.scheme}://{parts.netloc}" if web else None
+        self.scheme = parts.scheme if web else None
+
+    def resolve(self, href: str) -> str | None:
+        """Give `href` (one token, no white space) as an absolute http(s) URL, or None."""
+        if href.startswith(("http://", "https://")):
+            return href
+        # urljoin would drop dot segments and an empty query or fragment ("/a?", "/a#").
+        if (self.origin is not None and "/." not in href and "\\" not in href and "?#" not in href
+                and not href.endswith(("?", "#"))):
+            if href[:1] == "/" and href[1:2] != "/":
+                return self.origin + href
+            if href[:2] == "//" and PLAIN_NETLOC_RE.match(href, 2):
+                return f"{self.scheme}:{href}"
+        return absolute(self.base, href)
 
 
 @lru_cache(maxsize=65536)

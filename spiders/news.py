@@ -54,7 +54,8 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.pool = ExtractionPool(settings.getint("ARCHIVER_WORKERS"), settings.getfloat("ARCHIVER_MAX_PAGE_TIME"))
+        spider.pool = ExtractionPool(settings.getint("ARCHIVER_WORKERS"), settings.getfloat("ARCHIVER_MAX_PAGE_TIME"),
+                                     settings.getbool("ARCHIVER_PIN_WORKERS"))
         spider.max_depth = settings.getint("ARCHIVER_MAX_DEPTH")
         spider.max_variants = settings.getint("ARCHIVER_MAX_QUERY_VARIANTS")
         crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
@@ -185,11 +186,11 @@ class NewsSpider(scrapy.Spider):
             return self.parse_feed(response)
         if looks_like_sitemap(response.body):
             return self.parse_sitemap(response)
-        result = await self.pool.analyze(response.body, response.url, header_dict(response.headers))
+        result = await self.pool.analyze(response.body, response.url, header_dict(response.headers), self.scope)
         if isinstance(result, ExtractionError):
             return [self.fetched_item(response, "error", result.reason)]
         depth = response.meta.get("page_depth", 0) + 1
-        planned = [p for url in result.links.anchors + result.links.feeds for p in self.follow(url, depth)]
+        planned = [p for url in result.follow for p in self.follow_canonical(url, depth)]
         return self.emit(self.page_item(response, result), planned)
 
     def page_problem(self, response) -> tuple[str, str] | None:
@@ -212,10 +213,7 @@ class NewsSpider(scrapy.Spider):
         item.analysis = analysis
         declared = analysis.extraction.canonical_url
         item.article_url = canonical(declared if declared and self.scope.on_site(declared) else response.url)
-        links = analysis.links
-        kinds = [("link", links.anchors), ("image", links.images), ("embed", links.embeds),
-                 ("canonical", (links.canonical,) if links.canonical else ())]
-        item.offsite = [(u, kind) for kind, urls in kinds for u in urls if not self.scope.on_site(u)]
+        item.offsite = list(analysis.offsite)
         return item
 
     def follow(self, url: str, depth: int, lastmod: str | None = None):
@@ -223,9 +221,11 @@ class NewsSpider(scrapy.Spider):
 
         A sitemap `lastmod` is remembered by URL: with ARCHIVER_SKIP_UNCHANGED the conditional-request
         middleware skips articles not changed since their last capture."""
-        if not self.scope.on_site(url):  # most links of a news page: decided before the costlier canonical()
-            return
-        url = canonical(url)
+        if self.scope.on_site(url):  # decided before the costlier canonical()
+            yield from self.follow_canonical(canonical(url), depth, lastmod)
+
+    def follow_canonical(self, url: str, depth: int, lastmod: str | None = None):
+        """follow() for a URL already on site and canonical (a page's links come so from the workers)."""
         if not self.scope.allows(url):
             return
         reason = self.trap_reason(url, depth)

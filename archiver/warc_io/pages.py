@@ -103,10 +103,7 @@ def describe_page(item: FetchedItem, analysis: PageAnalysis) -> None:
     item.decision, item.reason, item.analysis = analysis.decision.kind, analysis.decision.reason, analysis
     declared = analysis.extraction.canonical_url
     item.article_url = canonical(declared if declared and scope.on_site(declared) else item.url)
-    links = analysis.links
-    kinds = [("link", links.anchors), ("image", links.images), ("embed", links.embeds),
-             ("canonical", (links.canonical,) if links.canonical else ())]
-    item.offsite = [(u, kind) for kind, urls in kinds for u in urls if not scope.on_site(u)]
+    item.offsite = list(analysis.offsite)  # on site: the page's own host, as analyze_safely assumes
 
 
 def analysed(entries: Iterable[QueuedRecord], folder: Path, executor: ProcessPoolExecutor, window: int,
