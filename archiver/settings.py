@@ -17,6 +17,8 @@ ARCHIVER_SETTINGS = {
     "ARCHIVER_CONTACT_URL": (None,
                              "Contact URL sent in the User-Agent so site owners can reach the operator."),
     "ARCHIVER_WORKERS": (0, "Extraction worker processes; 0 means one per CPU core."),
+    "ARCHIVER_PIN_WORKERS": (True, "Pin each extraction worker to a CPU of its own when there are no more workers "
+                                   "than CPUs (fewer cache misses); false leaves them to the kernel."),
     "ARCHIVER_BATCH_SIZE": (200, "Pages stored per write transaction."),
     "ARCHIVER_MAX_PAGE_TIME": (30.0, "Seconds one page may spend in extraction before it is skipped."),
     "ARCHIVER_MAX_DEPTH": (12, "Link depth from the start pages beyond which links are not followed."),
@@ -66,11 +68,17 @@ COOKIES_ENABLED = False
 SCHEDULER_MEMORY_QUEUE = "archiver.queues.CompactQueue"
 SCHEDULER_START_MEMORY_QUEUE = "archiver.queues.CompactFifoQueue"
 # Link depth and its limit are the spider's own (ARCHIVER_MAX_DEPTH).
-SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+# Scrapy's check that spiders do not copy its internal meta keys is a development aid: ours build
+# every request afresh, and the check costs every request of a crawl.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+                      "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None}
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control runs Python code sent to it over HTTP inside the crawl process: no
+# archive's crawl should offer that (nor pay for its server).
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
-EXTENSIONS = {"archiver.progress.CrawlProgress": 500}
+EXTENSIONS = {"archiver.progress.CrawlProgress": 500, "scrapy.extensions.remote_control.RemoteControl": None}
 ITEM_PIPELINES = {"archiver.pipelines.ArchivePipeline": 500}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
