@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -12,6 +13,21 @@ from . import __version__
 from .errors import ArchiveError
 from .store import Archive, CrawlRun
 from .target import CrawlTarget
+
+
+# Net allocations between young-generation collections in a crawl process. Python's default (700)
+# collects every few pages; a crawl allocates a few hundred objects per page, nearly all freed
+# by reference counting, and the collections cost it more than a millisecond a page.
+CRAWL_GC_THRESHOLD = (10_000, 10, 10)
+
+
+def collect_less() -> None:
+    """Make the garbage collector cheap for a crawl process: what start-up made (Scrapy, Twisted,
+    settings, compiled patterns) is frozen out of every later collection, and young objects
+    are collected less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*CRAWL_GC_THRESHOLD)
 
 
 def user_agent(contact_url: str | None) -> str:
@@ -64,6 +80,7 @@ def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     crawler = process.create_crawler("news")
     process.crawl(crawler, target=target)
+    collect_less()
     process.start()
     failure = crawler.stats.get_value("archiver/failure")
     if failure:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 
-from ..runner import crawl_settings, redis_settings
+from ..runner import collect_less, crawl_settings, redis_settings
 from ..target import CrawlTarget
 from .ingester import connect
 
@@ -39,6 +39,7 @@ def run_worker(target: CrawlTarget, redis_url: str, overrides: dict | None = Non
     process = CrawlerProcess(crawl_settings(Path("archive.db"), settings))
     crawler = process.create_crawler("news")
     process.crawl(crawler, target=target)
+    collect_less()
     process.start()
     stats = crawler.stats
     return WorkerRun(target.name, seed, stats.get_value("scheduler/enqueued/redis", 0),
