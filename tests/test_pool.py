@@ -1,0 +1,65 @@
+"""The extraction pool: real worker processes, pages in and analyses out through pipes."""
+
+import asyncio
+import os
+
+from archiver.analysis import PageAnalysis, analyze_page
+from archiver.demo.seed import PARAGRAPHS, TITLE
+from archiver.errors import ExtractionError
+from archiver.pool import ExtractionPool
+
+URL = "https://news.test/2026/01/02/story/"
+
+
+def page(n: int) -> bytes:
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+    return (f"<html><head><title>Page {n} {TITLE}</title></head><body><article><h1>Page {n} {TITLE}</h1>"
+            f"{body}</article></body></html>").encode()
+
+
+async def analyze_all(pool: ExtractionPool, pages: list[bytes], kill_one: bool = False):
+    tasks = [asyncio.create_task(pool.analyze(html, f"{URL}{n}/", {"Content-Type": "text/html"}))
+             for n, html in enumerate(pages)]
+    if kill_one:
+        await asyncio.sleep(0.05)
+        while not pool._workers:
+            await asyncio.sleep(0.05)
+        pool.killed = pool._workers[0].process.pid
+        os.kill(pool.killed, 9)
+    results = await asyncio.gather(*tasks)
+    await asyncio.sleep(0.5 if kill_one else 0)  # a worker killed when idle is seen to end, too
+    return results
+
+
+def test_the_pool_gives_what_analysis_in_this_process_gives():
+    pool = ExtractionPool(workers=2, max_page_time=60)
+    try:
+        pages = [page(n) for n in range(6)]
+        results = asyncio.run(analyze_all(pool, pages))
+    finally:
+        pool.close()
+    for n, (html, result) in enumerate(zip(pages, results)):
+        assert isinstance(result, PageAnalysis)
+        assert result == analyze_page(html, f"{URL}{n}/", {"Content-Type": "text/html"})
+        assert result.extraction.title.startswith(f"Page {n} ")
+
+
+def test_a_killed_worker_costs_at_most_its_own_page_and_is_replaced():
+    pool = ExtractionPool(workers=2, max_page_time=60)
+    try:
+        results = asyncio.run(analyze_all(pool, [page(n) for n in range(20)], kill_one=True))
+        assert len(pool._workers) == 2 and all(w.process.is_alive() for w in pool._workers)
+        assert pool.killed not in [w.process.pid for w in pool._workers]
+    finally:
+        pool.close()
+    errors = [r for r in results if isinstance(r, ExtractionError)]
+    assert len(errors) <= 1 and all("worker died" in e.reason for e in errors)
+    assert sum(isinstance(r, PageAnalysis) for r in results) >= 19
+
+
+def test_closing_the_pool_ends_its_workers():
+    pool = ExtractionPool(workers=2, max_page_time=60)
+    asyncio.run(analyze_all(pool, [page(0)]))
+    processes = [w.process for w in pool._workers]
+    pool.close()
+    assert processes and not any(p.is_alive() for p in processes)
