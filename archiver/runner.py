@@ -15,19 +15,14 @@ from .store import Archive, CrawlRun
 from .target import CrawlTarget
 
 
-# Net allocations between young-generation collections in a crawl process. Python's default (700)
-# collects every few pages; a crawl allocates a few hundred objects per page, nearly all freed
-# by reference counting, and the collections cost it more than a millisecond a page.
-CRAWL_GC_THRESHOLD = (10_000, 10, 10)
-
-
 def collect_less() -> None:
-    """Make the garbage collector cheap for a crawl process: what start-up made (Scrapy, Twisted,
-    settings, compiled patterns) is frozen out of every later collection, and young objects
-    are collected less often."""
+    """Make the garbage collector cheaper for a crawl process: what start-up made (Scrapy, Twisted,
+    settings, compiled patterns) is frozen out of every later collection, so the full collections
+    that a crawl's allocations set off walk only what the crawl itself holds. (Collecting young
+    objects every 10,000 allocations instead of 700 saved more CPU, but keeps cyclic garbage
+    longer, and the 100,000-page crawl peaked at 512 MB with it.)"""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*CRAWL_GC_THRESHOLD)
 
 
 def user_agent(contact_url: str | None) -> str:
