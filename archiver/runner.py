@@ -18,9 +18,7 @@ from .target import CrawlTarget
 def collect_less() -> None:
     """Make the garbage collector cheaper for a crawl process: what start-up made (Scrapy, Twisted,
     settings, compiled patterns) is frozen out of every later collection, so the full collections
-    that a crawl's allocations set off walk only what the crawl itself holds. (Collecting young
-    objects every 10,000 allocations instead of 700 saved more CPU, but keeps cyclic garbage
-    longer, and the 100,000-page crawl peaked at 512 MB with it.)"""
+    that a crawl's allocations set off walk only what the crawl itself holds."""
     gc.collect()
     gc.freeze()
 
