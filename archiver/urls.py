@@ -15,13 +15,20 @@ from .errors import ConfigError
 WEB_SCHEMES = ("http", "https")
 # A host (and port) of plain characters, then the end or a path, query or fragment.
 PLAIN_NETLOC_RE = re.compile(r"[A-Za-z0-9.-]+(:[0-9]*)?(?=[/?#]|$)")
+# The netloc of an http(s) URL, where urlsplit would end it; tab and newlines (which urlsplit takes
+# out before splitting) are left to urlsplit.
+HTTP_NETLOC_RE = re.compile(r"https?://([^/?#\t\r\n]*)(?=[/?#]|\Z)")
 
 
-@lru_cache(maxsize=65536)
+# Canonical forms kept per process: a site's navigation links come back on every page, while most
+# other URLs (a sitemap's, a listing's) come once. Bounded, so that a crawl of 100,000 pages does
+# not keep 100,000 URLs in each of its processes (about 400 bytes an entry).
+CANONICAL_CACHE = 8192
+
+
+@lru_cache(maxsize=CANONICAL_CACHE)
 def canonical(url: str) -> str:
-    """Give the canonical form of `url`: tracking parameters, fragment and default port dropped.
-
-    Cached: the same navigation links come back on every page of a site."""
+    """Give the canonical form of `url`: tracking parameters, fragment and default port dropped."""
     try:
         return canonicalize_url(courlan.normalize_url(url), keep_fragments=False)
     except (ValueError, TypeError):
@@ -70,10 +77,29 @@ class LinkResolver:
         return absolute(self.base, href)
 
 
-@lru_cache(maxsize=65536)
 def host_of(url: str) -> str:
-    """Give the lower-case host of `url` without a leading www."""
-    host = (urlsplit(url).hostname or "").lower()
+    """Give the lower-case host of `url` without a leading www.
+
+    Asked of every link of every page: the netloc of an http(s) URL is cut out by hand, as urlsplit
+    would cut it, and only its host is looked up (a site has a few hundred hosts, not a cache's
+    worth of URLs); anything else goes to urlsplit. A URL whose netloc does not parse ("http://[x/")
+    has no host: it is on no site."""
+    plain = HTTP_NETLOC_RE.match(url)
+    if plain:
+        return host_of_netloc(plain[1])
+    try:
+        return host_of_netloc(urlsplit(url).netloc)
+    except ValueError:
+        return ""
+
+
+@lru_cache(maxsize=4096)
+def host_of_netloc(netloc: str) -> str:
+    """Give the lower-case host of a netloc ("user@Host:port") without a leading www."""
+    try:
+        host = (urlsplit("//" + netloc).hostname or "").lower()
+    except ValueError:
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 

@@ -3,13 +3,14 @@
 import multiprocessing
 import os
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archiver.analysis import analyze_page
-from archiver.urls import LinkResolver, Scope, absolute
+from archiver.urls import LinkResolver, Scope, absolute, host_of
 from archiver.workerproc import pin_workers
 
 BASES = st.sampled_from(["http://news.test/2026/01/02/story/", "https://www.news.test", "https://news.test:8443/a?b=c",
@@ -23,6 +24,34 @@ HREFS = st.lists(PIECES, min_size=1, max_size=6).map("".join)
 @given(BASES, HREFS)
 def test_links_resolve_exactly_as_urljoin_would(base, href):
     assert LinkResolver(base).resolve(href) == absolute(base, href)
+
+
+URL_PIECES = st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "//", "mailto:", "WWW.News.Test", "www.",
+                              "news.test", "[::1]", "[", "]", "user:pw@", "@", ":8080", ":", "/", "?", "#", "\\",
+                              "\t", "\n", " ", "a", "%41", "é"])
+URLS = st.lists(URL_PIECES, min_size=1, max_size=8).map("".join)
+
+
+def urlsplit_host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+@settings(max_examples=400, deadline=None)
+@given(URLS)
+def test_a_links_host_is_the_one_urlsplit_gives(url):
+    assert host_of(url) == urlsplit_host(url)
+
+
+def test_a_link_whose_host_does_not_parse_is_recorded_and_the_page_still_analysed():
+    html = b"""<html><body><article><p>Words of the article. """ + b"More words. " * 60 + b"""</p>
+    <a href="http://[oops/x">broken</a> <a href="/next/">next</a></article></body></html>"""
+    analysis = analyze_page(html, "https://news.test/a/", scope=Scope.for_urls(["https://news.test/"]))
+    assert "https://news.test/next/" in analysis.follow
+    assert ("http://[oops/x", "link") in analysis.offsite
 
 
 def test_a_page_gives_its_links_on_and_off_site_resolved_against_its_base():
