@@ -23,7 +23,7 @@ from typing import Mapping
 from .analysis import PageAnalysis, analyze_safely
 from .errors import ExtractionError
 from .urls import Scope
-from .workerproc import exit_with_crawl, pin_workers, usable_cpus, worker_context
+from .workerproc import collect_less, exit_with_crawl, pin_workers, usable_cpus, worker_context
 
 # The framing of multiprocessing's Connection.send_bytes/recv_bytes for messages under 2 GiB.
 HEADER = struct.Struct("!i")
@@ -43,6 +43,7 @@ def pool_size(workers: int) -> int:
 def serve(pages, analyses, crawl_pid: int) -> None:
     """The worker's loop: read a page, write its analysis, until the crawl closes the pipe."""
     exit_with_crawl(crawl_pid)
+    collect_less(collect=False)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which stops the workers
     while True:
         try:

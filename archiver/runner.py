@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from pathlib import Path
 
@@ -13,14 +12,7 @@ from . import __version__
 from .errors import ArchiveError
 from .store import Archive, CrawlRun
 from .target import CrawlTarget
-
-
-def collect_less() -> None:
-    """Make the garbage collector cheaper for a crawl process: what start-up made (Scrapy, Twisted,
-    settings, compiled patterns) is frozen out of every later collection, so the full collections
-    that a crawl's allocations set off walk only what the crawl itself holds."""
-    gc.collect()
-    gc.freeze()
+from .workerproc import collect_less
 
 
 def user_agent(contact_url: str | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -15,6 +16,25 @@ import time
 PR_SET_PDEATHSIG = 1
 # What the forkserver imports once, so that every worker it forks has the extraction code loaded.
 PRELOAD = ["archiver.analysis"]
+
+
+# Net allocations between young-generation collections in a crawl process and its workers. Python's
+# default (700) collects every few pages, though nearly all a page allocates is freed by reference
+# counting. Measured with gc.callbacks: the crawl process spent 3.0 s in collections over the 5,057
+# responses of `make bench` with the default, 0.4 s with this; extraction 0.3 ms a page, then none.
+CRAWL_GC_THRESHOLD = (10_000, 10, 10)
+
+
+def collect_less(collect: bool = True) -> None:
+    """Make the garbage collector cheaper for a crawl process or an extraction worker: what start-up
+    made (Scrapy, Twisted, the extraction code, compiled patterns) is frozen out of every later
+    collection, so that full collections walk only what the crawl itself holds, and young objects
+    are collected less often. A worker passes `collect=False`: a collection would write to every
+    object it shares with the forkserver, and copy their pages."""
+    if collect:
+        gc.collect()
+    gc.freeze()
+    gc.set_threshold(*CRAWL_GC_THRESHOLD)
 
 
 def exit_with_crawl(crawl_pid: int) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 
-from ..runner import collect_less, crawl_settings, redis_settings
+from ..runner import crawl_settings, redis_settings
 from ..target import CrawlTarget
+from ..workerproc import collect_less
 from .ingester import connect
 
 
