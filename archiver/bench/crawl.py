@@ -3,7 +3,9 @@
 Measured in one run: a = Scrapy download-only pages/s, b1 = extraction docs/s in one process
 (and trafilatura alone on the same pages), c = `archiver crawl` end to end into a fresh archive,
 the recrawl of the unchanged site, and peak RSS of the crawl's process tree. L = 2 / (1/a + 1/b1)
-is what 2 cores can do when each page costs one download and one extraction.
+is what 2 cores can do when each page costs one download and one extraction. Also printed: b2, the
+extraction rate of each of two processes running at once, since a core does less when the other
+is busy too (shared cache and memory bandwidth), and c / L with b2 in place of b1.
 
 a and b1 are measured both before and after the first crawl and averaged: a shared or virtual
 machine's speed drifts by several per cent over the minutes a run takes, and measuring the limits
@@ -14,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,13 +89,17 @@ def download_rate(site: BenchSite, work: Path) -> float:
     return int(fetched) / float(seconds)
 
 
+def ours(html: bytes) -> str:
+    """Our extraction of one page, as `archiver extract` gives it."""
+    return json.dumps(extract_page(html, "http://bench.test/a/").to_dict())
+
+
 def extraction_rates(templates: Path, repeat: int) -> tuple[float, float]:
     """Give b1 (our extraction) and trafilatura's docs/s in this one process, CPU time; the two
     take turns over the pages, `repeat` times, so that a drift of the machine's speed falls on both."""
     import trafilatura
 
     pages = [p.read_bytes() for p in sorted(templates.glob("*.html"))]
-    ours = lambda html: json.dumps(extract_page(html, "http://bench.test/a/").to_dict())  # noqa: E731
     theirs = lambda html: trafilatura.extract(html.decode("utf-8", "replace"))  # noqa: E731
     spent = {ours: 0.0, theirs: 0.0}
     for _ in range(repeat):
@@ -101,6 +109,24 @@ def extraction_rates(templates: Path, repeat: int) -> tuple[float, float]:
                 fn(html)
             spent[fn] += time.process_time() - started
     return len(pages) * repeat / spent[ours], len(pages) * repeat / spent[theirs]
+
+
+def our_rate(templates: Path, repeat: int) -> float:
+    """Give our extraction's docs/s (CPU time) over the pages, `repeat` times, in this process."""
+    pages = [p.read_bytes() for p in sorted(templates.glob("*.html"))]
+    started = time.process_time()
+    for _ in range(repeat):
+        for html in pages:
+            ours(html)
+    return len(pages) * repeat / (time.process_time() - started)
+
+
+def busy_rate(templates: Path, repeat: int, processes: int = 2) -> float:
+    """Give b2: our extraction's docs/s in each of `processes` processes running at once (one per
+    core), i.e. what a core gives when all are busy, as in a crawl; b1 has the machine to itself."""
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        rates = list(pool.map(our_rate, [templates] * processes, [repeat] * processes))
+    return sum(rates) / len(rates)
 
 
 def archiver_crawl(site: BenchSite, db: Path) -> Run:
@@ -123,6 +149,7 @@ class Limits:
     a: tuple[float, float]
     b1: tuple[float, float]
     trafilatura: tuple[float, float]
+    b2: tuple[float, float]
 
     @staticmethod
     def mean(pair: tuple[float, float]) -> float:
@@ -135,10 +162,11 @@ def spread(pair: tuple[float, float]) -> str:
 
 def report(limits: Limits, first: Run, again: Run, pages: int) -> str:
     """Give the printed figures."""
-    a, b1, traf = (Limits.mean(x) for x in (limits.a, limits.b1, limits.trafilatura))
+    a, b1, traf, b2 = (Limits.mean(x) for x in (limits.a, limits.b1, limits.trafilatura, limits.b2))
     fetched = fetched_of(first)
     c = fetched / first.seconds
     limit = 2 / (1 / a + 1 / b1)
+    busy_limit = 2 / (1 / a + 1 / b2)
     return "\n".join([
         f"site: {pages} article pages (+ index pages), nginx on 127.0.0.1",
         f"a  Scrapy download only      {a:8.1f} pages/s  {spread(limits.a)}",
@@ -147,6 +175,8 @@ def report(limits: Limits, first: Run, again: Run, pages: int) -> str:
         f"L  2 / (1/a + 1/b1)          {limit:8.1f} pages/s",
         f"c  archiver crawl end to end {c:8.1f} pages/s  ({fetched} responses in {first.seconds:.1f} s)",
         f"c / L                        {c / limit:8.0%}  (target >= 90%)",
+        f"b2 extraction, two processes at once {b2:.1f} docs/s each {spread(limits.b2)}: {b2 / b1:.0%} of b1 "
+        f"(a core's share when both are busy); with b2 for b1, L = {busy_limit:.1f} and c / L = {c / busy_limit:.0%}",
         f"recrawl of the unchanged site {again.seconds:.1f} s = {again.seconds / first.seconds:.0%} of the first "
         f"crawl (target <= 15%); {fetched_of(again)} responses",
         f"peak RSS of the crawl (all processes) {max(first.peak_mb, again.peak_mb):.0f} MB (target < 500 MB "
@@ -169,14 +199,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         a_before = download_rate(site, args.work)
         b1_before, traf_before = extraction_rates(args.work / "templates", repeat=3)
+        b2_before = busy_rate(args.work / "templates", repeat=2)
         db = args.work / "archive.db"
         first = archiver_crawl(site, db)
         b1_after, traf_after = extraction_rates(args.work / "templates", repeat=3)
+        b2_after = busy_rate(args.work / "templates", repeat=2)
         a_after = download_rate(site, args.work)
         again = archiver_crawl(site, db)
     finally:
         server.stop()
-    limits = Limits((a_before, a_after), (b1_before, b1_after), (traf_before, traf_after))
+    limits = Limits((a_before, a_after), (b1_before, b1_after), (traf_before, traf_after), (b2_before, b2_after))
     print(report(limits, first, again, args.pages))
     return 0
 
