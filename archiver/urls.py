@@ -80,8 +80,8 @@ class LinkResolver:
 def host_of(url: str) -> str:
     """Give the lower-case host of `url` without a leading www.
 
-    Asked of every link of every page: the netloc of an http(s) URL is cut out by hand, as urlsplit
-    would cut it, and only its host is looked up (a site has a few hundred hosts, not a cache's
+    Asked of every link of every page: the netloc of an http(s) URL is cut out by one regex, where
+    urlsplit would end it, and only its host is looked up (a site has a few hundred hosts, not a cache's
     worth of URLs); anything else goes to urlsplit. A URL whose netloc does not parse ("http://[x/")
     has no host: it is on no site."""
     plain = HTTP_NETLOC_RE.match(url)
