@@ -4,8 +4,8 @@ Measured in one run: a = Scrapy download-only pages/s, b1 = extraction docs/s in
 (and trafilatura alone on the same pages), c = `archiver crawl` end to end into a fresh archive,
 the recrawl of the unchanged site, and peak RSS of the crawl's process tree. L = 2 / (1/a + 1/b1)
 is what 2 cores can do when each page costs one download and one extraction. Also printed: b2, the
-extraction rate of each of two processes running at once, since a core does less when the other
-is busy too (shared cache and memory bandwidth), and c / L with b2 in place of b1.
+extraction rate of each of two processes running at once (what a core gives when the other is
+busy too, as in a crawl), and c / L with b2 in place of b1.
 
 a and b1 are measured both before and after the first crawl and averaged: a shared or virtual
 machine's speed drifts by several per cent over the minutes a run takes, and measuring the limits
