@@ -1,6 +1,7 @@
 """Extraction worker processes: how they start (a forkserver with the extraction code loaded) and
-how they end with the crawl that owns them. Standard library only, so that the crawl command can
-start the forkserver before it imports anything heavy."""
+how they end with the crawl that owns them, and the garbage-collector settings they share with the
+crawl process. Standard library only, so that the crawl command can start the forkserver before it
+imports anything heavy."""
 
 from __future__ import annotations
 

@@ -94,31 +94,32 @@ def ours(html: bytes) -> str:
     return json.dumps(extract_page(html, "http://bench.test/a/").to_dict())
 
 
-def extraction_rates(templates: Path, repeat: int) -> tuple[float, float]:
-    """Give b1 (our extraction) and trafilatura's docs/s in this one process, CPU time; the two
-    take turns over the pages, `repeat` times, so that a drift of the machine's speed falls on both."""
-    import trafilatura
-
+def rates(templates: Path, functions, repeat: int) -> list[float]:
+    """Give the docs/s (CPU time) of each function over the template pages in this process; they
+    take turns over the pages, `repeat` times, so that a drift of the machine's speed falls on all."""
     pages = [p.read_bytes() for p in sorted(templates.glob("*.html"))]
-    theirs = lambda html: trafilatura.extract(html.decode("utf-8", "replace"))  # noqa: E731
-    spent = {ours: 0.0, theirs: 0.0}
+    spent = [0.0] * len(functions)
     for _ in range(repeat):
-        for fn in spent:
+        for i, fn in enumerate(functions):
             started = time.process_time()
             for html in pages:
                 fn(html)
-            spent[fn] += time.process_time() - started
-    return len(pages) * repeat / spent[ours], len(pages) * repeat / spent[theirs]
+            spent[i] += time.process_time() - started
+    return [len(pages) * repeat / seconds for seconds in spent]
+
+
+def extraction_rates(templates: Path, repeat: int) -> tuple[float, float]:
+    """Give b1 (our extraction) and trafilatura's docs/s in this one process."""
+    import trafilatura
+
+    theirs = lambda html: trafilatura.extract(html.decode("utf-8", "replace"))  # noqa: E731
+    b1, traf = rates(templates, (ours, theirs), repeat)
+    return b1, traf
 
 
 def our_rate(templates: Path, repeat: int) -> float:
-    """Give our extraction's docs/s (CPU time) over the pages, `repeat` times, in this process."""
-    pages = [p.read_bytes() for p in sorted(templates.glob("*.html"))]
-    started = time.process_time()
-    for _ in range(repeat):
-        for html in pages:
-            ours(html)
-    return len(pages) * repeat / (time.process_time() - started)
+    """Give our extraction's docs/s in this process."""
+    return rates(templates, (ours,), repeat)[0]
 
 
 def busy_rate(templates: Path, repeat: int, processes: int = 2) -> float:
