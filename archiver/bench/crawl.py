@@ -3,9 +3,10 @@
 Measured in one run: a = Scrapy download-only pages/s, b1 = extraction docs/s in one process
 (and trafilatura alone on the same pages), c = `archiver crawl` end to end into a fresh archive,
 the recrawl of the unchanged site, and peak RSS of the crawl's process tree. L = 2 / (1/a + 1/b1)
-is what 2 cores can do when each page costs one download and one extraction. Also printed: b2, the
-extraction rate of each of two processes running at once (what a core gives when the other is
-busy too, as in a crawl), and c / L with b2 in place of b1.
+is what 2 cores can do when each page costs one download and one extraction. The CPU time a page
+of the crawl costs, in the crawl process and in its workers, shows what c spends beyond that. Also
+printed: b2, the extraction rate of each of two processes running at once (what a core gives when
+the other is busy too, as in a crawl), and c / L with b2 in place of b1.
 
 a and b1 are measured both before and after the first crawl and averaged: a shared or virtual
 machine's speed drifts by several per cent over the minutes a run takes, and measuring the limits
@@ -35,48 +36,66 @@ CRAWL_SETTINGS = {"CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN":
 
 @dataclass(frozen=True)
 class Run:
-    """One timed command: wall seconds, peak RSS of its process tree (MB), its stdout."""
+    """One timed command: wall seconds, peak RSS of its process tree (MB), its stdout, and the CPU
+    seconds of its own process and of all its descendants (last polled values)."""
 
     seconds: float
     peak_mb: float
     stdout: str
+    own_cpu: float = 0.0
+    descendants_cpu: float = 0.0
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Give the summed VmRSS (kB) of a process and all its descendants."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def read_stat(pid: str) -> tuple[int, float] | None:
+    """Give a process's parent pid and CPU seconds (user + system) from /proc, or None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
+    """Give the summed VmRSS (kB) of a process and all its descendants, and the CPU seconds of each."""
     children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+        if entry.isdigit() and (stat := read_stat(entry)):
+            children.setdefault(stat[0], []).append(int(entry))
+            cpu[int(entry)] = stat[1]
+    total, todo, seen = 0, [pid], {}
     while todo:
         current = todo.pop()
         todo.extend(children.get(current, []))
+        seen[current] = cpu.get(current, 0.0)
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except OSError:
             pass
-    return total
+    return total, seen
 
 
 def timed(command: list[str]) -> Run:
-    """Run a command, polling its process tree's RSS; give its time, peak RSS and output."""
+    """Run a command, polling its process tree's RSS and CPU times; give its time, peak RSS, output
+    and CPU seconds (a descendant's CPU time counts up to its last poll, at most 0.25 s before it ended)."""
     started = time.monotonic()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak, cpu = 0, {}
     while proc.poll() is None:
-        peak = max(peak, tree_rss_kb(proc.pid))
+        rss, seen = tree_sample(proc.pid)
+        peak = max(peak, rss)
+        cpu.update(seen)
         time.sleep(0.25)
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command[:3])} failed: {err.strip()[-500:]}")
-    return Run(time.monotonic() - started, peak / 1024, out)
+    own = cpu.pop(proc.pid, 0.0)
+    return Run(time.monotonic() - started, peak / 1024, out, own, sum(cpu.values()))
 
 
 def download_rate(site: BenchSite, work: Path) -> float:
@@ -161,6 +180,16 @@ def spread(pair: tuple[float, float]) -> str:
     return f"(before {pair[0]:.1f}, after {pair[1]:.1f})"
 
 
+def cost_line(first: Run, fetched: int, a: float, b1: float) -> str:
+    """Give the crawl's CPU time a page, by process, beside one download and one extraction."""
+    per_page = lambda seconds: seconds / fetched * 1000  # noqa: E731
+    spent = per_page(first.own_cpu + first.descendants_cpu)
+    return (f"   CPU time a page in c: {spent:.1f} ms = crawl process {per_page(first.own_cpu):.1f} ms (downloads, "
+            f"storage) + its other processes {per_page(first.descendants_cpu):.1f} ms (extraction workers), "
+            f"of the {2 * first.seconds / fetched * 1000:.1f} ms that 2 cores give it; "
+            f"1/a + 1/b1 = {1000 / a:.1f} + {1000 / b1:.1f} ms")
+
+
 def report(limits: Limits, first: Run, again: Run, pages: int) -> str:
     """Give the printed figures."""
     a, b1, traf, b2 = (Limits.mean(x) for x in (limits.a, limits.b1, limits.trafilatura, limits.b2))
@@ -176,6 +205,7 @@ def report(limits: Limits, first: Run, again: Run, pages: int) -> str:
         f"L  2 / (1/a + 1/b1)          {limit:8.1f} pages/s",
         f"c  archiver crawl end to end {c:8.1f} pages/s  ({fetched} responses in {first.seconds:.1f} s)",
         f"c / L                        {c / limit:8.0%}  (target >= 90%)",
+        cost_line(first, fetched, a, b1),
         f"b2 extraction, two processes at once {b2:.1f} docs/s each {spread(limits.b2)}: {b2 / b1:.0%} of b1 "
         f"(a core's share when both are busy); with b2 for b1, L = {busy_limit:.1f} and c / L = {c / busy_limit:.0%}",
         f"recrawl of the unchanged site {again.seconds:.1f} s = {again.seconds / first.seconds:.0%} of the first "
