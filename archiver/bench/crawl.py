@@ -42,42 +42,40 @@ class Run:
     seconds: float
     peak_mb: float
     stdout: str
-    own_cpu: float = 0.0
-    descendants_cpu: float = 0.0
+    own_cpu: float
+    descendants_cpu: float
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
-def read_stat(pid: str) -> tuple[int, float] | None:
-    """Give a process's parent pid and CPU seconds (user + system) from /proc, or None if it is gone."""
+def read_stat(pid: str) -> tuple[int, float, int] | None:
+    """Give a process's parent pid, CPU seconds (user + system) and RSS (kB) from /proc/PID/stat, or
+    None if it is gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, int(fields[21]) * PAGE_KB
     except (OSError, IndexError, ValueError):
         return None
 
 
 def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
-    """Give the summed VmRSS (kB) of a process and all its descendants, and the CPU seconds of each."""
+    """Give the summed RSS (kB) of a process and all its descendants, and the CPU seconds of each."""
     children: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
+    stats: dict[int, tuple[int, float, int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit() and (stat := read_stat(entry)):
             children.setdefault(stat[0], []).append(int(entry))
-            cpu[int(entry)] = stat[1]
-    total, todo, seen = 0, [pid], {}
+            stats[int(entry)] = stat
+    total, todo, cpu = 0, [pid], {}
     while todo:
         current = todo.pop()
         todo.extend(children.get(current, []))
-        seen[current] = cpu.get(current, 0.0)
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total, seen
+        if current in stats:
+            cpu[current] = stats[current][1]
+            total += stats[current][2]
+    return total, cpu
 
 
 def timed(command: list[str]) -> Run:
