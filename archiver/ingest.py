@@ -5,8 +5,6 @@ The Scrapy pipeline, WARC import, re-extraction and the Redis ingester all store
 
 from __future__ import annotations
 
-import hashlib
-
 from .items import FetchedItem, SkippedItem
 from .store import Archive, CaptureRecord, CrawlCounts
 from .warc import WarcLocation
@@ -18,7 +16,7 @@ def capture_record(item: FetchedItem, decision: str, location: WarcLocation | No
     return CaptureRecord(
         url=item.url, final_url=item.final_url, status=item.status, fetched_at=item.fetched_at,
         content_type=lower.get("content-type"), length=len(item.body),
-        sha256=hashlib.sha256(item.body).hexdigest(), etag=lower.get("etag"),
+        sha256=item.body_sha256.hex(), etag=lower.get("etag"),
         last_modified=lower.get("last-modified"), warc_file=location.file if location else None,
         warc_offset=location.offset if location else None, warc_length=location.length if location else None,
         decision=decision, reason=item.reason,

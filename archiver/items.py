@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .analysis import PageAnalysis
 from .store.frontier import FrontierEntry
@@ -25,6 +27,11 @@ class FetchedItem:
     article_url: str | None = None
     offsite: list[tuple[str, str]] = field(default_factory=list)
     discovered: list[FrontierEntry] = field(default_factory=list)
+
+    @cached_property
+    def body_sha256(self) -> bytes:
+        """The body's SHA-256: the capture's sha256 and its WARC record's payload digest (hashed once)."""
+        return hashlib.sha256(self.body).digest()
 
 
 @dataclass

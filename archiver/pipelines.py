@@ -91,7 +91,7 @@ class ArchivePipeline:
         location = None
         if isinstance(item, FetchedItem):
             location = self.warc.write_exchange(item.final_url, item.request_headers, item.status,
-                                                item.headers, item.body, item.fetched_at)
+                                                item.headers, item.body, item.fetched_at, item.body_sha256)
             self.archive.queue(self.ingester.crawl_id, item.discovered)
         self.ingester.store(item, location)
         # Done in the same transaction as the capture: a kill loses both or neither.

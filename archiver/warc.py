@@ -15,6 +15,7 @@ from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
+from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
@@ -54,9 +55,9 @@ def http_headers(status: int, headers: Mapping[str, str], body: bytes) -> Status
     return StatusAndHeaders(f"{status} {phrase}", kept, protocol="HTTP/1.1")
 
 
-def sha1_label(digest: bytes) -> str:
-    """Give a SHA-1 digest as WARC writes it: sha1:BASE32."""
-    return "sha1:" + base64.b32encode(digest).decode("ascii")
+def sha256_label(digest: bytes) -> str:
+    """Give a SHA-256 digest as a WARC record's header does: sha256:BASE32 (warcio's encoding)."""
+    return "sha256:" + base64.b32encode(digest).decode("ascii")
 
 
 def gzip_member(data: bytes, level: int) -> bytes:
@@ -71,6 +72,15 @@ def gzip_member(data: bytes, level: int) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
+class Sha256RecordWriter(WARCWriter):
+    """warcio's record writer, with SHA-256 digests for the records it hashes itself (requests,
+    warcinfo), like the ones of responses (WarcWriter.digests)."""
+
+    @staticmethod
+    def _create_digester():
+        return Digester("sha256")
+
+
 class WarcWriter:
     """Append request and response records of one crawl to a gzipped WARC file, one gzip
     member per record. warcio always compresses at level 9, the costliest step of a crawl;
@@ -82,7 +92,7 @@ class WarcWriter:
         self.name = name
         self.level = level
         self._file = (folder / name).open("ab")
-        self._writer = WARCWriter(BytesIO(), gzip=False, warc_version="WARC/1.1")
+        self._writer = Sha256RecordWriter(BytesIO(), gzip=False, warc_version="WARC/1.1")
         if self._file.tell() == 0:
             info = {"software": f"news-archiver {__version__}", "format": "WARC File Format 1.1"}
             self._write(self._writer.create_warcinfo_record(name, info))
@@ -92,9 +102,11 @@ class WarcWriter:
         self._writer._write_warc_record(plain, record)
         return self.copy_record(gzip_member(plain.getvalue(), self.level))
 
-    def write_exchange(self, url: str, request_headers: Mapping[str, str], status: int,
-                       headers: Mapping[str, str], body: bytes, fetched_at: str) -> WarcLocation:
-        """Write the request and response records; give where the response record lives."""
+    def write_exchange(self, url: str, request_headers: Mapping[str, str], status: int, headers: Mapping[str, str],
+                       body: bytes, fetched_at: str, body_sha256: bytes | None = None) -> WarcLocation:
+        """Write the request and response records; give where the response record lives.
+
+        `body_sha256`, the body's SHA-256 when the caller has it, is the payload digest."""
         date = {"WARC-Date": fetched_at.replace("+00:00", "Z")}
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         req_head = StatusAndHeaders(f"GET /{path} HTTP/1.1", list(request_headers.items()), is_http_request=True)
@@ -102,19 +114,20 @@ class WarcWriter:
         head = http_headers(status, headers, body)
         response = self._writer.create_warc_record(
             url, "response", payload=BytesIO(body), length=len(body), http_headers=head,
-            warc_headers_dict={**date, **self.digests(head, body)},
+            warc_headers_dict={**date, **self.digests(head, body, body_sha256)},
         )
         self._write(request)
         return self._write(response)
 
-    def digests(self, head: StatusAndHeaders, body: bytes) -> dict[str, str]:
+    def digests(self, head: StatusAndHeaders, body: bytes, body_sha256: bytes | None) -> dict[str, str]:
         """Give the response record's payload and block digests, each hashed in one call (warcio
-        would hash the body again in 16 kB pieces, twice)."""
+        would hash the body again in 16 kB pieces, twice). SHA-256, as Browsertrix writes them: the
+        payload digest is then the capture's sha256 too, and the body is hashed twice, not three times."""
         head.compute_headers_buffer(self._writer.header_filter)
-        block = hashlib.sha1(head.headers_buff)
+        block = hashlib.sha256(head.headers_buff)
         block.update(body)
-        return {"WARC-Payload-Digest": sha1_label(hashlib.sha1(body).digest()),
-                "WARC-Block-Digest": sha1_label(block.digest())}
+        return {"WARC-Payload-Digest": sha256_label(body_sha256 or hashlib.sha256(body).digest()),
+                "WARC-Block-Digest": sha256_label(block.digest())}
 
     def copy_record(self, member: bytes) -> WarcLocation:
         """Append one record given as a complete gzip member, byte for byte; give where it lives."""

@@ -1,9 +1,11 @@
 """Crawl the demo news site over real HTTP into real archives and read them back."""
 
+import base64
 import sqlite3
 
 import pytest
 import sqlite_utils
+from warcio.archiveiterator import ArchiveIterator
 
 from archiver.demo import DemoSite, serve_demo
 
@@ -68,6 +70,21 @@ def test_raw_captures_are_kept_as_warc_and_the_crawl_is_in_the_ledger(crawled_ar
     assert crawl["status"] == "finished" and crawl["articles_new"] >= 30 and crawl["finished_at"]
     warcs = {r["warc_file"] for r in db["captures"].rows_where("status = 200")}
     assert warcs and all((crawled_archive.parent / "warcs" / name).stat().st_size > 0 for name in warcs)
+
+
+def test_warc_digests_verify_and_each_capture_sha256_is_its_records_payload_digest(crawled_archive):
+    folder = crawled_archive.parent / "warcs"
+    payload = {}
+    for path in folder.glob("*.warc.gz"):
+        with path.open("rb") as f:
+            records = ArchiveIterator(f, check_digests="raise")  # raises on a digest that does not match
+            for record in records:
+                if record.rec_type == "response":
+                    record.content_stream().read()
+                    algorithm, _, value = record.rec_headers.get_header("WARC-Payload-Digest").partition(":")
+                    payload[(path.name, records.get_record_offset())] = (algorithm, base64.b32decode(value).hex())
+    captures = list(sqlite_utils.Database(crawled_archive)["captures"].rows_where("warc_file IS NOT NULL"))
+    assert captures and all(payload[(c["warc_file"], c["warc_offset"])] == ("sha256", c["sha256"]) for c in captures)
 
 
 def test_a_recrawl_of_an_unchanged_site_is_conditional_and_adds_no_rows(tmp_path):

@@ -148,7 +148,7 @@ class RedisIngester:
         location = None
         if isinstance(item, FetchedItem):
             location = state.warc.write_exchange(item.final_url, item.request_headers, item.status,
-                                                 item.headers, item.body, item.fetched_at)
+                                                 item.headers, item.body, item.fetched_at, item.body_sha256)
         state.ingester.store(item, location)
         self.tally.stored += 1
 

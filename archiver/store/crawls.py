@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from ..errors import ArchiveError
 from .records import CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
 
 COUNT_FIELDS = tuple(f.name for f in fields(CrawlCounts) if f.name != "skipped_reasons")
+CAPTURE_FIELDS = tuple(f.name for f in fields(CaptureRecord))
+# dataclasses.asdict would deep-copy every value of every capture: the row is read field by field.
+INSERT_CAPTURE = (f"INSERT INTO captures (crawl_id, source_id, {', '.join(CAPTURE_FIELDS)})"
+                  f" VALUES ({', '.join('?' * (len(CAPTURE_FIELDS) + 2))})")
 
 
 def ensure_source(conn: sqlite3.Connection, name: str, url: str, config: dict | None, now: str) -> Source:
@@ -66,12 +70,8 @@ def get_crawl(conn: sqlite3.Connection, crawl_id: int) -> CrawlRun:
 def add_capture(conn: sqlite3.Connection, crawl_id: int | None, source_id: int | None,
                 capture: CaptureRecord) -> int:
     """Add one captures row and give its id."""
-    data = asdict(capture)
-    columns = ", ".join(("crawl_id", "source_id") + tuple(data))
-    marks = ", ".join("?" * (len(data) + 2))
-    cur = conn.execute(f"INSERT INTO captures ({columns}) VALUES ({marks})",
-                       (crawl_id, source_id) + tuple(data.values()))
-    return cur.lastrowid
+    values = tuple(getattr(capture, name) for name in CAPTURE_FIELDS)
+    return conn.execute(INSERT_CAPTURE, (crawl_id, source_id) + values).lastrowid
 
 
 def add_links(conn: sqlite3.Connection, capture_id: int, links: list[tuple[str, str]]) -> None:
