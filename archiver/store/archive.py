@@ -14,7 +14,6 @@ import sqlite_utils
 
 from ..errors import ArchiveError
 from .schema import LATEST, MIGRATIONS
-from .search_index import ArchiveConnection, forget_new_rows, index_new_rows
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -40,12 +39,11 @@ def check_archive_file(path: Path) -> None:
         raise ArchiveError(f"{path} is not an archive (not an SQLite file)", "check the --db path")
 
 
-def connect(path: Path, timeout: float = 30.0, attempts: int = 5) -> ArchiveConnection:
+def connect(path: Path, timeout: float = 30.0, attempts: int = 5) -> sqlite3.Connection:
     """Give a connection in autocommit mode with WAL, foreign keys and a busy timeout."""
     for attempt in range(attempts):
         try:
-            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False,
-                                   factory=ArchiveConnection)
+            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             break
         except sqlite3.OperationalError as exc:
@@ -98,7 +96,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> ArchiveInfo:
     return ArchiveInfo(path, found, backup)
 
 
-def open_connection(path: str | Path, readonly: bool = False) -> ArchiveConnection:
+def open_connection(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     """Give a connection to an existing or new archive at `path`, migrated to the latest schema."""
     path = Path(path)
     check_archive_file(path)
@@ -114,20 +112,12 @@ def open_connection(path: str | Path, readonly: bool = False) -> ArchiveConnecti
 
 
 @contextmanager
-def transaction(conn: ArchiveConnection) -> Iterator[ArchiveConnection]:
-    """Run the block in one write transaction, rolled back if it or the commit raises."""
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run the block in one write transaction, rolled back if it raises."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
-        commit(conn)
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        forget_new_rows(conn)
+        conn.execute("ROLLBACK")
         raise
-
-
-def commit(conn: ArchiveConnection) -> None:
-    """Index the open transaction's new rows for full-text search, then commit it."""
-    index_new_rows(conn)
     conn.execute("COMMIT")
