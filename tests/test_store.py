@@ -76,6 +76,42 @@ def test_full_text_search_follows_every_write(archive, tmp_path):
     assert conn.execute("SELECT count(*) FROM comments_fts WHERE comments_fts MATCH 'trams'").fetchone()[0] == 1
 
 
+def store_all(archive, *steps):
+    """Store (extraction, when) pairs in one transaction, as a crawl's batch does."""
+    archive.begin()
+    for extraction, when in steps:
+        capture = archive.add_capture(None, archive.source_id, CaptureRecord(URL, when, "article", status=200))
+        archive.save_article(archive.source_id, capture, URL, extraction, when)
+
+
+def matches(tmp_path, fts, query, check=True):
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    try:
+        if check:
+            conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")  # raises on a corrupt index
+        return conn.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", (query,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_search_finds_what_a_batch_stored_even_when_it_changed_within_the_batch(archive, tmp_path):
+    first = page(body="The mayor spoke about tramways.", comments=[comment("c1", "Nonsense about trams")])
+    second = page(body="The mayor spoke about bicycles.", comments=[comment("c1", "Nonsense about bikes")])
+    store_all(archive, (first, "2026-01-02T00:00:00+00:00"), (second, "2026-01-03T00:00:00+00:00"))
+    assert matches(tmp_path, "articles_fts", "bicycles", check=False) == 0  # not committed yet
+    archive.commit()
+    assert (matches(tmp_path, "articles_fts", "tramways"), matches(tmp_path, "articles_fts", "bicycles")) == (0, 1)
+    assert (matches(tmp_path, "comments_fts", "trams"), matches(tmp_path, "comments_fts", "bikes")) == (0, 1)
+
+
+def test_a_rolled_back_batch_leaves_nothing_in_the_search_index(archive, tmp_path):
+    store_all(archive, (page(body="Words about tramways."), "2026-01-02T00:00:00+00:00"))
+    archive.rollback()
+    save(archive, page(body="Words about bicycles.", comments=[comment("c1", "A reply")]), "2026-01-03T00:00:00+00:00")
+    assert (matches(tmp_path, "articles_fts", "tramways"), matches(tmp_path, "articles_fts", "bicycles")) == (0, 1)
+    assert matches(tmp_path, "comments_fts", "reply") == 1
+
+
 def test_an_archive_with_a_newer_schema_is_refused_untouched(tmp_path):
     path = tmp_path / "future.db"
     Archive(path).close()
