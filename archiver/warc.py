@@ -103,10 +103,10 @@ class WarcWriter:
         return self.copy_record(gzip_member(plain.getvalue(), self.level))
 
     def write_exchange(self, url: str, request_headers: Mapping[str, str], status: int, headers: Mapping[str, str],
-                       body: bytes, fetched_at: str, body_sha256: bytes | None = None) -> WarcLocation:
+                       body: bytes, fetched_at: str, body_sha256: bytes) -> WarcLocation:
         """Write the request and response records; give where the response record lives.
 
-        `body_sha256`, the body's SHA-256 when the caller has it, is the payload digest."""
+        `body_sha256`, the body's SHA-256 (the capture's sha256 too), is the payload digest."""
         date = {"WARC-Date": fetched_at.replace("+00:00", "Z")}
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         req_head = StatusAndHeaders(f"GET /{path} HTTP/1.1", list(request_headers.items()), is_http_request=True)
@@ -119,14 +119,14 @@ class WarcWriter:
         self._write(request)
         return self._write(response)
 
-    def digests(self, head: StatusAndHeaders, body: bytes, body_sha256: bytes | None) -> dict[str, str]:
-        """Give the response record's payload and block digests, each hashed in one call (warcio
-        would hash the body again in 16 kB pieces, twice). SHA-256, as Browsertrix writes them: the
-        payload digest is then the capture's sha256 too, and the body is hashed twice, not three times."""
+    def digests(self, head: StatusAndHeaders, body: bytes, body_sha256: bytes) -> dict[str, str]:
+        """Give the response record's payload digest (the body's SHA-256, as given) and block digest
+        (hashed in one call; warcio would hash the body again in 16 kB pieces, twice). SHA-256, as
+        Browsertrix writes them, so that the capture's sha256 is the payload digest."""
         head.compute_headers_buffer(self._writer.header_filter)
         block = hashlib.sha256(head.headers_buff)
         block.update(body)
-        return {"WARC-Payload-Digest": sha256_label(body_sha256 or hashlib.sha256(body).digest()),
+        return {"WARC-Payload-Digest": sha256_label(body_sha256),
                 "WARC-Block-Digest": sha256_label(block.digest())}
 
     def copy_record(self, member: bytes) -> WarcLocation:

@@ -254,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         again = archiver_crawl(site, db)
     finally:
         server.stop()
-    limits = Limits((a_before.rate, a_after.rate), (a_before.scrapy_rate, a_after.scrapy_rate), (b1_before, b1_after), (traf_before, traf_after), (b2_before, b2_after))
+    limits = Limits((a_before.rate, a_after.rate), (a_before.scrapy_rate, a_after.scrapy_rate),
+                    (b1_before, b1_after), (traf_before, traf_after), (b2_before, b2_after))
     print(report(limits, first, again, args.pages))
     return 0
 
