@@ -1,6 +1,9 @@
 """The store on real SQLite files: versions, comment history, footers, FTS kept in sync."""
 
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -110,6 +113,22 @@ def test_a_rolled_back_batch_leaves_nothing_in_the_search_index(archive, tmp_pat
     save(archive, page(body="Words about bicycles.", comments=[comment("c1", "A reply")]), "2026-01-03T00:00:00+00:00")
     assert (matches(tmp_path, "articles_fts", "tramways"), matches(tmp_path, "articles_fts", "bicycles")) == (0, 1)
     assert matches(tmp_path, "comments_fts", "reply") == 1
+
+
+def test_rows_another_tool_adds_are_found_once_the_index_is_rebuilt_as_the_readme_says(archive, tmp_path):
+    save(archive, page(body="Words about tramways."), "2026-01-02T00:00:00+00:00")
+    archive.close()
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    with conn:
+        article_id = conn.execute("SELECT id FROM articles").fetchone()[0]
+        conn.execute("INSERT INTO comments (article_id, key, position, text, first_seen, last_seen, extractor)"
+                     " VALUES (?, 'added', 9, 'Bicycles instead', '2026-01-03', '2026-01-03', 'hand')", (article_id,))
+    conn.close()
+    assert matches(tmp_path, "comments_fts", "bicycles", check=False) == 0
+    sqlite_utils_cli = Path(sys.executable).with_name("sqlite-utils")
+    subprocess.run([str(sqlite_utils_cli), "rebuild-fts", str(tmp_path / "archive.db"), "articles", "comments"],
+                   check=True, capture_output=True)
+    assert (matches(tmp_path, "comments_fts", "bicycles"), matches(tmp_path, "articles_fts", "tramways")) == (1, 1)
 
 
 def test_an_archive_with_a_newer_schema_is_refused_untouched(tmp_path):

@@ -1,8 +1,8 @@
 """Bulk loading of a synthetic archive for `make bench-search`: big batched inserts, FTS rebuilt once.
 
-The crawler's writer (archiver.store) keeps FTS in sync row by row through triggers; for a million
-rows that costs far more than one rebuild at the end, so the loader drops the FTS triggers, inserts,
-rebuilds both FTS indexes and puts the triggers back exactly as they were.
+The crawler's writer (archiver.store) keeps FTS in sync with every transaction; for a million rows
+that costs far more than one rebuild at the end, so the loader inserts with the FTS triggers (of
+changes and deletes) dropped, rebuilds both FTS indexes and puts the triggers back as they were.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ from ..errors import ArchiveError
 from ..extract.model import Extraction
 from . import articles, crawls, diffs, frontier, locks
 from . import warcs
-from .archive import open_connection, transaction
+from .archive import commit, open_connection, transaction
+from .search_index import forget_new_rows
 from .records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
 
 __all__ = ["Archive", "ArticleOutcome", "CaptureRecord", "CrawlCounts", "CrawlRun", "Source", "Validators"]
@@ -49,12 +50,13 @@ class Archive:
     def commit(self) -> None:
         """End the open write transaction, if any."""
         if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+            commit(self.conn)
 
     def rollback(self) -> None:
         """Drop the open write transaction, if any (after a failed write)."""
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+        forget_new_rows(self.conn)
 
     def ensure_source(self, name: str, url: str, config: dict | None, now: str) -> Source:
         """Give the source named `name`, adding or updating it."""

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from ..errors import ArchiveError
 from .schema import LATEST, MIGRATIONS
+from .search_index import ArchiveConnection, forget_new_rows, index_new_rows
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -39,11 +40,12 @@ def check_archive_file(path: Path) -> None:
         raise ArchiveError(f"{path} is not an archive (not an SQLite file)", "check the --db path")
 
 
-def connect(path: Path, timeout: float = 30.0, attempts: int = 5) -> sqlite3.Connection:
+def connect(path: Path, timeout: float = 30.0, attempts: int = 5) -> ArchiveConnection:
     """Give a connection in autocommit mode with WAL, foreign keys and a busy timeout."""
     for attempt in range(attempts):
         try:
-            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False,
+                                   factory=ArchiveConnection)
             conn.execute("PRAGMA journal_mode=WAL")
             break
         except sqlite3.OperationalError as exc:
@@ -96,7 +98,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> ArchiveInfo:
     return ArchiveInfo(path, found, backup)
 
 
-def open_connection(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+def open_connection(path: str | Path, readonly: bool = False) -> ArchiveConnection:
     """Give a connection to an existing or new archive at `path`, migrated to the latest schema."""
     path = Path(path)
     check_archive_file(path)
@@ -112,12 +114,20 @@ def open_connection(path: str | Path, readonly: bool = False) -> sqlite3.Connect
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block in one write transaction, rolled back if it raises."""
+def transaction(conn: ArchiveConnection) -> Iterator[ArchiveConnection]:
+    """Run the block in one write transaction, rolled back if it or the commit raises."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        commit(conn)
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        forget_new_rows(conn)
         raise
+
+
+def commit(conn: ArchiveConnection) -> None:
+    """Index the open transaction's new rows for full-text search, then commit it."""
+    index_new_rows(conn)
     conn.execute("COMMIT")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from ..extract.model import Comment, Extraction, Footer
 from .records import ArticleOutcome
+from .search_index import adding_rows, index_new_rows
 
 
 def content_hash(*parts: object) -> str:
@@ -96,6 +97,7 @@ def insert_article(conn, source_id: int, url: str, ex: Extraction, footer_id, di
     """Add a new articles row, counting the comments it is about to get, and give its id."""
     columns = ", ".join(("source_id", "url") + ARTICLE_FIELDS + ("first_seen", "last_seen", "comment_count"))
     marks = ", ".join("?" * (len(ARTICLE_FIELDS) + 5))
+    adding_rows(conn, "articles")
     cur = conn.execute(
         f"INSERT INTO articles ({columns}) VALUES ({marks})",
         (source_id, url) + article_values(ex, footer_id, digest) + (now, now, len(ex.comments)),
@@ -112,6 +114,8 @@ def update_article(conn, article_id: int, ex: Extraction, footer_id, digest: str
              if new_version or name not in ("title", "body")]
     assignments = ", ".join(f"{name} = ?" for name, _ in pairs)
     bump = ", versions = versions + 1" if new_version else ""
+    if new_version:
+        index_new_rows(conn, "articles")  # the update trigger takes the old text out of the index
     conn.execute(
         f"UPDATE articles SET {assignments}, last_seen = ?{bump} WHERE id = ?",
         tuple(value for _, value in pairs) + (now, article_id),
@@ -169,6 +173,7 @@ INSERT_COMMENT = (f"INSERT INTO comments (article_id, key, {', '.join(COMMENT_FI
 def insert_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...],
                     extractor: str, now: str) -> int:
     """Add the comments of an article that had none stored; give how many."""
+    adding_rows(conn, "comments")
     conn.executemany(INSERT_COMMENT, [comment_row(article_id, key, c, extractor, now)
                                       for key, c in unique_keys(comments)])
     return len(comments)
@@ -183,6 +188,7 @@ def sync_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Com
     for key, c in unique_keys(comments):
         values = (c.parent, c.position, c.author, c.published, c.text)
         if key not in stored:
+            adding_rows(conn, "comments")
             conn.execute(INSERT_COMMENT, comment_row(article_id, key, c, extractor, now))
             new += 1
             continue
@@ -200,6 +206,8 @@ def sync_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Com
 def seen_again(conn, article_id: int, key: str, changed: tuple | None, now: str, extractor: str) -> None:
     """Mark a stored comment as seen now; rewrite its fields only when they changed (FTS follows)."""
     sets = ", ".join(f"{name} = ?" for name in COMMENT_FIELDS) + ", " if changed else ""
+    if changed:
+        index_new_rows(conn, "comments")  # the update trigger takes the old text out of the index
     conn.execute(
         f"UPDATE comments SET {sets}last_seen = ?, extractor = ?, removed_at = NULL WHERE article_id = ? AND key = ?",
         (changed or ()) + (now, extractor, article_id, key),

@@ -292,3 +292,17 @@ def _cheaper_writes(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS = MIGRATIONS + (_cheaper_writes,)
 LATEST = len(MIGRATIONS)
+
+
+def _fts_inserts_per_transaction(db: sqlite_utils.Database) -> None:
+    # New articles and comments are indexed for full-text search together just before their
+    # transaction commits (archiver/store/search_index.py), no longer row by row from a trigger:
+    # FTS5 wrote each of them out as an index segment of its own. Updates and deletes keep theirs.
+    db.executescript("""
+        DROP TRIGGER IF EXISTS articles_ai;
+        DROP TRIGGER IF EXISTS comments_ai;
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_fts_inserts_per_transaction,)
+LATEST = len(MIGRATIONS)
