@@ -38,13 +38,15 @@ CRAWL_SETTINGS = {"CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN":
 @dataclass(frozen=True)
 class Run:
     """One timed command: wall seconds, peak RSS of its process tree (MB), its stdout, and the CPU
-    seconds of its own process and of all its descendants (last polled values)."""
+    seconds of its own process and of all its descendants (last polled values), and the share of the
+    machine's CPU time its hypervisor took meanwhile (steal)."""
 
     seconds: float
     peak_mb: float
     stdout: str
     own_cpu: float
     descendants_cpu: float
+    steal: float = 0.0
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -59,6 +61,24 @@ def read_stat(pid: str) -> tuple[int, float, int] | None:
         return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, int(fields[21]) * PAGE_KB
     except (OSError, IndexError, ValueError):
         return None
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """Give the machine's stolen and total CPU ticks so far (/proc/stat; zeros where there is none).
+
+    Steal is the time a virtual machine's cores were ready to run but the hypervisor ran something
+    else: it slows a timed command without showing in any process's CPU time."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return 0, 0
+    return (fields[7] if len(fields) > 7 else 0), sum(fields)
+
+
+def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """Give the share of CPU time stolen between two cpu_ticks() readings."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 0.0
 
 
 def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
@@ -82,7 +102,7 @@ def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
 def timed(command: list[str]) -> Run:
     """Run a command, polling its process tree's RSS and CPU times; give its time, peak RSS, output
     and CPU seconds (a descendant's CPU time counts up to its last poll, at most 0.25 s before it ended)."""
-    started = time.monotonic()
+    started, ticks = time.monotonic(), cpu_ticks()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak, cpu = 0, {}
     while proc.poll() is None:
@@ -93,21 +113,23 @@ def timed(command: list[str]) -> Run:
             proc.wait(timeout=0.25)  # returns at the exit, so the time does not overshoot it
         except subprocess.TimeoutExpired:
             pass
-    ended = time.monotonic()
+    ended, steal = time.monotonic(), steal_share(ticks, cpu_ticks())
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command[:3])} failed: {err.strip()[-500:]}")
     own = cpu.pop(proc.pid, 0.0)
-    return Run(ended - started, peak / 1024, out, own, sum(cpu.values()))
+    return Run(ended - started, peak / 1024, out, own, sum(cpu.values()), steal)
 
 
 @dataclass(frozen=True)
 class Download:
     """One run of the download-only spider: pages/s of the whole command (timed as c is, from
-    start to exit) and pages/s by Scrapy's own clock (from its start to its end)."""
+    start to exit) and pages/s by Scrapy's own clock (from its start to its end), and the share of
+    CPU time stolen meanwhile."""
 
     rate: float
     scrapy_rate: float
+    steal: float
 
 
 def download_rate(site: BenchSite, work: Path) -> Download:
@@ -117,7 +139,7 @@ def download_rate(site: BenchSite, work: Path) -> Download:
     pairs = [f"{k}={v}" for k, v in CRAWL_SETTINGS.items()]
     run = timed([sys.executable, "-m", "archiver.bench.download", str(urls), *pairs])
     fetched, seconds = run.stdout.split()
-    return Download(int(fetched) / run.seconds, int(fetched) / float(seconds))
+    return Download(int(fetched) / run.seconds, int(fetched) / float(seconds), run.steal)
 
 
 def ours(html: bytes) -> str:
@@ -177,10 +199,11 @@ def fetched_of(run: Run) -> int:
 @dataclass(frozen=True)
 class Limits:
     """The limits measured before and after the crawl: a (pages/s of the whole command, and by
-    Scrapy's own clock), b1, trafilatura and b2 (docs/s)."""
+    Scrapy's own clock, and the CPU time stolen while it ran), b1, trafilatura and b2 (docs/s)."""
 
     a: tuple[float, float]
     a_scrapy: tuple[float, float]
+    a_steal: tuple[float, float]
     b1: tuple[float, float]
     trafilatura: tuple[float, float]
     b2: tuple[float, float]
@@ -221,6 +244,9 @@ def report(limits: Limits, first: Run, again: Run, pages: int) -> str:
         f"c  archiver crawl end to end {c:8.1f} pages/s  ({fetched} responses in {first.seconds:.1f} s)",
         f"c / L                        {c / limit:8.0%}  (target >= 90%)",
         cost_line(first, fetched, a, b1),
+        f"   steal (CPU time the hypervisor gave to others, /proc/stat): {first.steal:.1%} of the cores during c, "
+        f"{limits.a_steal[0]:.1%} and {limits.a_steal[1]:.1%} during a (before, after); b1 and b2 are CPU time, "
+        "which steal does not slow, so steal during c lowers c / L",
         f"b2 extraction, two processes at once {b2:.1f} docs/s each {spread(limits.b2)}: {b2 / b1:.0%} of b1 "
         f"(a core's share when both are busy); with b2 for b1, L = {busy_limit:.1f} and c / L = {c / busy_limit:.0%}",
         f"recrawl of the unchanged site {again.seconds:.1f} s = {again.seconds / first.seconds:.0%} of the first "
@@ -255,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     limits = Limits((a_before.rate, a_after.rate), (a_before.scrapy_rate, a_after.scrapy_rate),
+                    (a_before.steal, a_after.steal),
                     (b1_before, b1_after), (traf_before, traf_after), (b2_before, b2_after))
     print(report(limits, first, again, args.pages))
     return 0
