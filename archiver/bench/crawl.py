@@ -7,7 +7,8 @@ the recrawl of the unchanged site, and peak RSS of the crawl's process tree. L =
 is what 2 cores can do when each page costs one download and one extraction. The CPU time a page
 of the crawl costs, in the crawl process and in its workers, shows what c spends beyond that. Also
 printed: b2, the extraction rate of each of two processes running at once (what a core gives when
-the other is busy too, as in a crawl), and c / L with b2 in place of b1.
+the other is busy too, as in a crawl), c / L with b2 in place of b1, and the steal time during c and
+a (what a crowded host's hypervisor took from the timed commands, which b1 and b2 do not feel).
 
 a and b1 are measured both before and after the first crawl and averaged: a shared or virtual
 machine's speed drifts by several per cent over the minutes a run takes, and measuring the limits
