@@ -149,16 +149,20 @@ def ours(html: bytes) -> str:
 
 
 def rates(templates: Path, functions, repeat: int) -> list[float]:
-    """Give the docs/s (CPU time) of each function over the template pages in this process; they
-    take turns over the pages, `repeat` times, so that a drift of the machine's speed falls on all."""
+    """Give the docs/s (CPU time) of each function over the template pages in this process. They
+    take turns page by page, each going first in turn, `repeat` times over the pages, so that a drift
+    of the machine's speed, which can be large within seconds, falls on all of them alike."""
     pages = [p.read_bytes() for p in sorted(templates.glob("*.html"))]
     spent = [0.0] * len(functions)
+    turn = 0
     for _ in range(repeat):
-        for i, fn in enumerate(functions):
-            started = time.process_time()
-            for html in pages:
-                fn(html)
-            spent[i] += time.process_time() - started
+        for html in pages:
+            for step in range(len(functions)):
+                i = (turn + step) % len(functions)
+                started = time.process_time()
+                functions[i](html)
+                spent[i] += time.process_time() - started
+            turn += 1
     return [len(pages) * repeat / seconds for seconds in spent]
 
 
