@@ -154,15 +154,12 @@ def rates(templates: Path, functions, repeat: int) -> list[float]:
     of the machine's speed, which can be large within seconds, falls on all of them alike."""
     pages = [p.read_bytes() for p in sorted(templates.glob("*.html"))]
     spent = [0.0] * len(functions)
-    turn = 0
-    for _ in range(repeat):
-        for html in pages:
-            for step in range(len(functions)):
-                i = (turn + step) % len(functions)
-                started = time.process_time()
-                functions[i](html)
-                spent[i] += time.process_time() - started
-            turn += 1
+    for turn, html in enumerate(pages * repeat):
+        for step in range(len(functions)):
+            i = (turn + step) % len(functions)
+            started = time.process_time()
+            functions[i](html)
+            spent[i] += time.process_time() - started
     return [len(pages) * repeat / seconds for seconds in spent]
 
 
