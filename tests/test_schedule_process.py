@@ -15,11 +15,17 @@ pytestmark = pytest.mark.slow
 
 
 def finished_runs(db) -> list[tuple]:
+    """The scheduler's finished runs so far; none while it is still creating the archive."""
     if not db.exists():
         return []
     with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute("SELECT id, status, started_at, finished_at FROM crawls"
-                            " WHERE status NOT IN ('running', 'skipped') ORDER BY id").fetchall()
+        try:
+            return conn.execute("SELECT id, status, started_at, finished_at FROM crawls"
+                                " WHERE status NOT IN ('running', 'skipped') ORDER BY id").fetchall()
+        except sqlite3.OperationalError as error:  # the file exists, its tables not yet
+            if "no such table" not in str(error):
+                raise
+            return []
 
 
 def wait_for_line(log, text: str, count: int, proc, timeout: float = 30) -> None:

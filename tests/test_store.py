@@ -3,6 +3,8 @@
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ import sqlite_utils
 from archiver.errors import ArchiveError
 from archiver.extract.model import Comment, Extraction, Footer
 from archiver.store import Archive, CaptureRecord
+from archiver.store.archive import connect
+from archiver.store.schema import LATEST, MIGRATIONS
 
 URL = "http://news.test/2026/01/02/story/"
 FOOTER = Footer(org="Test Media Ltd", address="1 Main St, Town", copyright="© 2026 Test Media Ltd", text="x")
@@ -140,6 +144,28 @@ def test_an_archive_with_a_newer_schema_is_refused_untouched(tmp_path):
     with pytest.raises(ArchiveError, match="newer"):
         Archive(path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_two_processes_opening_a_new_archive_at_once_both_get_it(tmp_path):
+    # A scheduler and a `schedule list` started together on a fresh archive: the second finds
+    # version 0, then waits while the first creates the schema, and must not create it again.
+    path = tmp_path / "archive.db"
+    first = connect(path)
+    first.execute("BEGIN IMMEDIATE")
+    opened: list = []
+    second = threading.Thread(target=lambda: opened.append(Archive(path)))
+    second.start()
+    time.sleep(0.5)  # the second has read user_version 0 and waits for the write lock
+    db = sqlite_utils.Database(first)
+    for version, step in enumerate(MIGRATIONS):
+        step(db)
+        first.execute(f"PRAGMA user_version={version + 1}")
+    first.execute("COMMIT")
+    second.join(timeout=30)
+    assert len(opened) == 1, "the second open failed"
+    opened[0].close()
+    first.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == LATEST
 
 
 def test_the_store_gives_a_field_level_diff_between_versions(archive, tmp_path):

@@ -86,11 +86,16 @@ def migrate(conn: sqlite3.Connection, path: Path) -> ArchiveInfo:
         )
     backup = backup_copy(conn, path, found) if 0 < found < LATEST else None
     db = sqlite_utils.Database(conn)
-    for version in range(found, LATEST):
+    version = found
+    while version < LATEST:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version](db)
-            conn.execute(f"PRAGMA user_version={version + 1}")
+            # Read again under the write lock: another process may have migrated while we waited.
+            version = schema_version(conn)
+            if version < LATEST:
+                MIGRATIONS[version](db)
+                version += 1
+                conn.execute(f"PRAGMA user_version={version}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
