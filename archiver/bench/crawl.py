@@ -1,18 +1,23 @@
 """`make bench`: crawl throughput, recrawl time and memory on a large local site served by nginx.
 
-Measured in one run: a = Scrapy download-only pages/s (the whole command, timed from its start to
-its exit as c is, so that start-up counts alike in both), b1 = extraction docs/s in one process
-(and trafilatura alone on the same pages), c = `archiver crawl` end to end into a fresh archive,
-the recrawl of the unchanged site, and peak RSS of the crawl's process tree. L = 2 / (1/a + 1/b1)
-is what 2 cores can do when each page costs one download and one extraction. The CPU time a page
-of the crawl costs, in the crawl process and in its workers, shows what c spends beyond that. Also
-printed: b2, the extraction rate of each of two processes running at once (what a core gives when
-the other is busy too, as in a crawl), c / L with b2 in place of b1, and the steal time during c and
-a (what a crowded host's hypervisor took from the timed commands, which b1 and b2 do not feel).
+Measured in one run: a = Scrapy download-only pages/s, b1 = extraction docs/s in one process, c =
+`archiver crawl` end to end into a fresh archive, the recrawl of the unchanged site, and peak RSS
+of the crawl's process tree. L = 2 / (1/a + 1/b1) is what 2 cores can do when each page costs one
+download and one extraction. The CPU time a page of the crawl costs, in the crawl process and in
+its workers, shows what c spends beyond that.
 
-a and b1 are measured both before and after the first crawl and averaged: a shared or virtual
-machine's speed drifts by several per cent over the minutes a run takes, and measuring the limits
-on one side of the crawl only would put that drift into c / L.
+a, b1 and c take turns (archiver/bench/slices.py): the crawl runs for a few seconds, then the
+download-only spider, then the extraction loop, each stopped while another runs, until the crawl
+ends. A virtual machine's speed can move by a quarter within minutes; limits measured before and
+after the crawl missed what happened during it, and moved c / L by 15 points between runs of the
+same code. In turns, all three see the same fast and slow minutes. a and b1 are counted from their
+first page on (their start-up is not timed); c is timed from its start to its exit.
+
+Also printed: our extraction and trafilatura's in this process, taking turns page by page, before
+and after the crawl (the b1 >= 75 % of trafilatura target); b2, the extraction rate of each of two
+processes running at once (what a core gives when the other is busy too, as in a crawl), and c / L
+with b1 scaled by it; and the steal time during c's and a's turns (what a crowded host's
+hypervisor took from them).
 """
 
 from __future__ import annotations
@@ -30,10 +35,14 @@ from pathlib import Path
 
 from ..extract import extract_page
 from .site import BenchSite, Nginx, build_site, free_port
+from .slices import Sliced
 
 # The same concurrency for the download-only spider and for the archiver: a local site, no throttling.
 CRAWL_SETTINGS = {"CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
                   "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "ERROR"}
+# Seconds of wall time a turn of the crawl, of the download-only spider (a) and of the extraction
+# loop (b1). b1 weighs most in L (1/b1 is about nine tenths of 1/a + 1/b1), so it gets more time.
+CRAWL_TURN, A_TURN, B1_TURN = 4.0, 1.0, 2.0
 
 
 @dataclass(frozen=True)
@@ -82,34 +91,83 @@ def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
     return (after[0] - before[0]) / total if total > 0 else 0.0
 
 
-def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
-    """Give the summed RSS (kB) of a process and all its descendants, and the CPU seconds of each."""
+def children_of(pid: int) -> list[int] | None:
+    """Give a process's children from /proc/PID/task/*/children (any of its threads may have
+    started one), [] when it is gone, or None where the kernel does not list children."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            found.extend(int(x) for x in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+        except FileNotFoundError:
+            if not Path(f"/proc/{pid}/task/{task}").exists():
+                continue  # a thread that has just ended
+            return None
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def scanned_children() -> dict[int, list[int]]:
+    """Give every process's children, from every process's stat (where the kernel lists none)."""
     children: dict[int, list[int]] = {}
-    stats: dict[int, tuple[int, float, int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit() and (stat := read_stat(entry)):
             children.setdefault(stat[0], []).append(int(entry))
-            stats[int(entry)] = stat
+    return children
+
+
+def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
+    """Give the summed RSS (kB) of a process and all its descendants, and the CPU seconds of each.
+
+    The tree is walked down from the process where the kernel lists children: a few files, where
+    reading every process's stat four times a second would cost the timed crawl."""
+    kids = children_of
+    if children_of(pid) is None:
+        scanned = scanned_children()
+        kids = lambda p: scanned.get(p, [])  # noqa: E731
     total, todo, cpu = 0, [pid], {}
     while todo:
         current = todo.pop()
-        todo.extend(children.get(current, []))
-        if current in stats:
-            cpu[current] = stats[current][1]
-            total += stats[current][2]
+        todo.extend(kids(current) or [])
+        if stat := read_stat(str(current)):
+            cpu[current] = stat[1]
+            total += stat[2]
     return total, cpu
+
+
+class TreeWatch:
+    """The peak RSS of a process and its descendants, and the CPU seconds of each, from polls."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak = 0
+        self.cpu: dict[int, float] = {}
+
+    def sample(self) -> None:
+        rss, seen = tree_sample(self.pid)
+        self.peak = max(self.peak, rss)
+        self.cpu.update(seen)
+
+    def run(self, seconds: float, stdout: str, steal: float) -> Run:
+        """Give the Run of the watched command (a descendant's CPU time counts up to its last
+        poll, at most 0.25 s before it ended)."""
+        cpu = dict(self.cpu)
+        own = cpu.pop(self.pid, 0.0)
+        return Run(seconds, self.peak / 1024, stdout, own, sum(cpu.values()), steal)
 
 
 def timed(command: list[str]) -> Run:
     """Run a command, polling its process tree's RSS and CPU times; give its time, peak RSS, output
-    and CPU seconds (a descendant's CPU time counts up to its last poll, at most 0.25 s before it ended)."""
+    and CPU seconds."""
     started, ticks = time.monotonic(), cpu_ticks()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, cpu = 0, {}
+    watch = TreeWatch(proc.pid)
     while proc.poll() is None:
-        rss, seen = tree_sample(proc.pid)
-        peak = max(peak, rss)
-        cpu.update(seen)
+        watch.sample()
         try:
             proc.wait(timeout=0.25)  # returns at the exit, so the time does not overshoot it
         except subprocess.TimeoutExpired:
@@ -118,29 +176,7 @@ def timed(command: list[str]) -> Run:
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command[:3])} failed: {err.strip()[-500:]}")
-    own = cpu.pop(proc.pid, 0.0)
-    return Run(ended - started, peak / 1024, out, own, sum(cpu.values()), steal)
-
-
-@dataclass(frozen=True)
-class Download:
-    """One run of the download-only spider: pages/s of the whole command (timed as c is, from
-    start to exit) and pages/s by Scrapy's own clock (from its start to its end), and the share of
-    CPU time stolen meanwhile."""
-
-    rate: float
-    scrapy_rate: float
-    steal: float
-
-
-def download_rate(site: BenchSite, work: Path) -> Download:
-    """Give a: pages/s of Scrapy downloading the article pages and doing nothing else."""
-    urls = work / "urls.txt"
-    urls.write_text("\n".join(site.article_urls))
-    pairs = [f"{k}={v}" for k, v in CRAWL_SETTINGS.items()]
-    run = timed([sys.executable, "-m", "archiver.bench.download", str(urls), *pairs])
-    fetched, seconds = run.stdout.split()
-    return Download(int(fetched) / run.seconds, int(fetched) / float(seconds), run.steal)
+    return watch.run(ended - started, out, steal)
 
 
 def ours(html: bytes) -> str:
@@ -185,11 +221,73 @@ def busy_rate(templates: Path, repeat: int, processes: int = 2) -> float:
     return sum(rates) / len(rates)
 
 
-def archiver_crawl(site: BenchSite, db: Path) -> Run:
-    """Run `archiver crawl` of the site into `db`."""
+def crawl_command(site: BenchSite, db: Path) -> list[str]:
+    """Give the `archiver crawl` command of the site into `db`."""
     archiver = str(Path(sys.executable).with_name("archiver"))
     sets = [x for k, v in CRAWL_SETTINGS.items() for x in ("--set", f"{k}={v}")]
-    return timed([archiver, "crawl", site.base, "--db", str(db), *sets, "--set", "ARCHIVER_PROGRESS=false"])
+    return [archiver, "crawl", site.base, "--db", str(db), *sets, "--set", "ARCHIVER_PROGRESS=false"]
+
+
+@dataclass(frozen=True)
+class Turns:
+    """The first crawl timed in turns with the download-only spider and the extraction loop: the
+    crawl's Run (its seconds are those of its own turns), a and b1 over all their turns after
+    start-up and over the first and the second half of them, the number of turns, and the steal
+    during the crawl's turns and during a's."""
+
+    crawl: Run
+    a: tuple[float, float, float]
+    b1: tuple[float, float, float]
+    turns: int
+    a_steal: float
+
+
+class StealMeter:
+    """The share of CPU time stolen over some turns of a command, summed."""
+
+    def __init__(self) -> None:
+        self.stolen = self.total = 0
+
+    def turn(self, sliced: Sliced, seconds: float, poll=None) -> None:
+        """Run one turn of `sliced`, counting the ticks stolen meanwhile."""
+        before = cpu_ticks()
+        sliced.run_for(seconds, poll)
+        after = cpu_ticks()
+        self.stolen += after[0] - before[0]
+        self.total += after[1] - before[1]
+
+    @property
+    def share(self) -> float:
+        return self.stolen / self.total if self.total else 0.0
+
+
+def crawl_in_turns(site: BenchSite, db: Path, work: Path) -> Turns:
+    """Run `archiver crawl` of the site into `db` in turns of CRAWL_TURN seconds, with the
+    download-only spider (a) and the extraction loop (b1) taking theirs in between, each stopped
+    while another runs, so that the machine's drift falls on all three alike."""
+    urls = work / "urls.txt"
+    urls.write_text("\n".join(site.article_urls))
+    pairs = [f"{k}={v}" for k, v in CRAWL_SETTINGS.items()]
+    a = Sliced([sys.executable, "-m", "archiver.bench.download", str(urls), *pairs], work / "a.log")
+    b1 = Sliced([sys.executable, "-m", "archiver.bench.slices", str(work / "templates")], work / "b1.log")
+    try:
+        a.run_until_counting()
+        b1.run_until_counting()
+        crawl = Sliced(crawl_command(site, db), work / "crawl.log")
+        watch, crawl_steal, a_steal = TreeWatch(crawl.proc.pid), StealMeter(), StealMeter()
+        while crawl.running:
+            crawl_steal.turn(crawl, CRAWL_TURN, watch.sample)
+            if crawl.running:
+                a_steal.turn(a, A_TURN)
+                b1.run_for(B1_TURN)
+    finally:
+        a.stop()
+        b1.stop()
+    crawl.stop()
+    if crawl.proc.returncode != 0:
+        raise SystemExit(f"bench: archiver crawl failed: see {crawl.log}")
+    run = watch.run(sum(t.seconds for t in crawl.slices), crawl.output, crawl_steal.share)
+    return Turns(run, a.rates(), b1.rates(), len(crawl.slices), a_steal.share)
 
 
 def fetched_of(run: Run) -> int:
@@ -199,24 +297,25 @@ def fetched_of(run: Run) -> int:
 
 
 @dataclass(frozen=True)
-class Limits:
-    """The limits measured before and after the crawl: a (pages/s of the whole command, and by
-    Scrapy's own clock, and the CPU time stolen while it ran), b1, trafilatura and b2 (docs/s)."""
+class Extraction:
+    """In this process, before and after the crawl: our extraction's and trafilatura's docs/s,
+    taking turns page by page, and b2, ours in each of two processes at once."""
 
-    a: tuple[float, float]
-    a_scrapy: tuple[float, float]
-    a_steal: tuple[float, float]
-    b1: tuple[float, float]
+    ours: tuple[float, float]
     trafilatura: tuple[float, float]
     b2: tuple[float, float]
 
-    @staticmethod
-    def mean(pair: tuple[float, float]) -> float:
-        return sum(pair) / len(pair)
+
+def mean(pair: tuple[float, ...]) -> float:
+    return sum(pair) / len(pair)
 
 
 def spread(pair: tuple[float, float]) -> str:
     return f"(before {pair[0]:.1f}, after {pair[1]:.1f})"
+
+
+def halves(rates: tuple[float, float, float]) -> str:
+    return f"(first half of its turns {rates[1]:.1f}, second half {rates[2]:.1f})"
 
 
 def cost_line(first: Run, fetched: int, a: float, b1: float) -> str:
@@ -229,28 +328,32 @@ def cost_line(first: Run, fetched: int, a: float, b1: float) -> str:
             f"1/a + 1/b1 = {1000 / a:.1f} + {1000 / b1:.1f} ms")
 
 
-def report(limits: Limits, first: Run, again: Run, pages: int) -> str:
+def report(turns: Turns, extraction: Extraction, again: Run, pages: int) -> str:
     """Give the printed figures."""
-    a, b1, traf, b2 = (Limits.mean(x) for x in (limits.a, limits.b1, limits.trafilatura, limits.b2))
+    first = turns.crawl
+    a, b1 = turns.a[0], turns.b1[0]
+    ours, traf, b2 = (mean(x) for x in (extraction.ours, extraction.trafilatura, extraction.b2))
     fetched = fetched_of(first)
     c = fetched / first.seconds
     limit = 2 / (1 / a + 1 / b1)
-    busy_limit = 2 / (1 / a + 1 / b2)
+    busy_limit = 2 / (1 / a + 1 / (b1 * b2 / ours))
     return "\n".join([
         f"site: {pages} article pages (+ index pages), nginx on 127.0.0.1",
-        f"a  Scrapy download only      {a:8.1f} pages/s  {spread(limits.a)}; the whole command, as c is timed "
-        f"(by Scrapy's own clock, from its start to its end: {Limits.mean(limits.a_scrapy):.1f})",
-        f"b1 extraction, one process   {b1:8.1f} docs/s  {spread(limits.b1)}; trafilatura alone {traf:.1f} docs/s: "
-        f"b1 is {b1 / traf:.0%} of it, target >= 75%",
+        f"   a, b1 and c take turns ({turns.turns} of the crawl's, {CRAWL_TURN:g} s each, then {A_TURN:g} s of a and "
+        f"{B1_TURN:g} s of b1), each stopped while another runs, so that the machine's drift falls on all three",
+        f"a  Scrapy download only      {a:8.1f} pages/s  {halves(turns.a)}",
+        f"b1 extraction, one process   {b1:8.1f} docs/s  {halves(turns.b1)}",
+        f"   page by page with trafilatura in one process: ours {ours:.1f} docs/s {spread(extraction.ours)}, "
+        f"trafilatura alone {traf:.1f}: ours is {ours / traf:.0%} of it, target >= 75%",
         f"L  2 / (1/a + 1/b1)          {limit:8.1f} pages/s",
-        f"c  archiver crawl end to end {c:8.1f} pages/s  ({fetched} responses in {first.seconds:.1f} s)",
+        f"c  archiver crawl end to end {c:8.1f} pages/s  ({fetched} responses in {first.seconds:.1f} s of its turns)",
         f"c / L                        {c / limit:8.0%}  (target >= 90%)",
         cost_line(first, fetched, a, b1),
-        f"   steal (CPU time the hypervisor gave to others, /proc/stat): {first.steal:.1%} of the cores during c, "
-        f"{limits.a_steal[0]:.1%} and {limits.a_steal[1]:.1%} during a (before, after); b1 and b2 are CPU time, "
-        "which steal does not slow, so steal during c lowers c / L",
-        f"b2 extraction, two processes at once {b2:.1f} docs/s each {spread(limits.b2)}: {b2 / b1:.0%} of b1 "
-        f"(a core's share when both are busy); with b2 for b1, L = {busy_limit:.1f} and c / L = {c / busy_limit:.0%}",
+        f"   steal (CPU time the hypervisor gave to others, /proc/stat): {first.steal:.1%} of the cores during c's "
+        f"turns, {turns.a_steal:.1%} during a's",
+        f"b2 extraction, two processes at once {b2:.1f} docs/s each {spread(extraction.b2)}: {b2 / ours:.0%} of ours "
+        f"in one (a core's share when both are busy); with b1 x {b2 / ours:.2f}, L = {busy_limit:.1f} and "
+        f"c / L = {c / busy_limit:.0%}",
         f"recrawl of the unchanged site {again.seconds:.1f} s = {again.seconds / first.seconds:.0%} of the first "
         f"crawl (target <= 15%); {fetched_of(again)} responses",
         f"peak RSS of the crawl (all processes) {max(first.peak_mb, again.peak_mb):.0f} MB (target < 500 MB "
@@ -270,22 +373,19 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     site = build_site(args.corpus, args.work, args.pages, port)
     server = Nginx(args.work, port)
+    templates = args.work / "templates"
     try:
-        a_before = download_rate(site, args.work)
-        b1_before, traf_before = extraction_rates(args.work / "templates", repeat=3)
-        b2_before = busy_rate(args.work / "templates", repeat=2)
+        ours_before, traf_before = extraction_rates(templates, repeat=3)
+        b2_before = busy_rate(templates, repeat=2)
         db = args.work / "archive.db"
-        first = archiver_crawl(site, db)
-        b1_after, traf_after = extraction_rates(args.work / "templates", repeat=3)
-        b2_after = busy_rate(args.work / "templates", repeat=2)
-        a_after = download_rate(site, args.work)
-        again = archiver_crawl(site, db)
+        turns = crawl_in_turns(site, db, args.work)
+        ours_after, traf_after = extraction_rates(templates, repeat=3)
+        b2_after = busy_rate(templates, repeat=2)
+        again = timed(crawl_command(site, db))
     finally:
         server.stop()
-    limits = Limits((a_before.rate, a_after.rate), (a_before.scrapy_rate, a_after.scrapy_rate),
-                    (a_before.steal, a_after.steal),
-                    (b1_before, b1_after), (traf_before, traf_after), (b2_before, b2_after))
-    print(report(limits, first, again, args.pages))
+    extraction = Extraction((ours_before, ours_after), (traf_before, traf_after), (b2_before, b2_after))
+    print(report(turns, extraction, again, args.pages))
     return 0
 
 
