@@ -74,7 +74,7 @@ class Sliced:
         if self.running:
             self.signal(signal.SIGSTOP)
         took = time.monotonic() - started
-        self._read_count()
+        self.read_count()
         self.slices.append(Slice(took, before, self.count))
         return took
 
@@ -86,7 +86,8 @@ class Sliced:
                 raise SystemExit(f"bench: {' '.join(self.command[:4])} did not start: see {self.log}")
             self.run_for(0.5)
 
-    def _read_count(self) -> None:
+    def read_count(self) -> None:
+        """Take in what the command has printed so far: its count, and its output."""
         try:
             data = self.proc.stdout.read()
         except BlockingIOError:
