@@ -270,20 +270,21 @@ def crawl_in_turns(site: BenchSite, db: Path, work: Path) -> Turns:
     pairs = [f"{k}={v}" for k, v in CRAWL_SETTINGS.items()]
     a = Sliced([sys.executable, "-m", "archiver.bench.download", str(urls), *pairs], work / "a.log")
     b1 = Sliced([sys.executable, "-m", "archiver.bench.slices", str(work / "templates")], work / "b1.log")
+    commands = [a, b1]
     try:
         a.run_until_counting()
         b1.run_until_counting()
         crawl = Sliced(crawl_command(site, db), work / "crawl.log")
+        commands.append(crawl)
         watch, crawl_steal, a_steal = TreeWatch(crawl.proc.pid), StealMeter(), StealMeter()
         while crawl.running:
             crawl_steal.turn(crawl, CRAWL_TURN, watch.sample)
             if crawl.running:
                 a_steal.turn(a, A_TURN)
                 b1.run_for(B1_TURN)
-    finally:
-        a.stop()
-        b1.stop()
-    crawl.stop()
+    finally:  # none may be left stopped: an interrupted bench would leave them so for good
+        for command in commands:
+            command.stop()
     if crawl.proc.returncode != 0:
         raise SystemExit(f"bench: archiver crawl failed: see {crawl.log}")
     run = watch.run(sum(t.seconds for t in crawl.slices), crawl.output, crawl_steal.share)
