@@ -125,14 +125,15 @@ def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
 
     The tree is walked down from the process where the kernel lists children: a few files, where
     reading every process's stat four times a second would cost the timed crawl."""
-    kids = children_of
-    if children_of(pid) is None:
-        scanned = scanned_children()
-        kids = lambda p: scanned.get(p, [])  # noqa: E731
     total, todo, cpu = 0, [pid], {}
+    scanned: dict[int, list[int]] | None = None
     while todo:
         current = todo.pop()
-        todo.extend(kids(current) or [])
+        found = children_of(current) if scanned is None else scanned.get(current, [])
+        if found is None:
+            scanned = scanned_children()
+            found = scanned.get(current, [])
+        todo.extend(found)
         if stat := read_stat(str(current)):
             cpu[current] = stat[1]
             total += stat[2]
@@ -298,7 +299,7 @@ def fetched_of(run: Run) -> int:
 
 
 @dataclass(frozen=True)
-class Extraction:
+class InProcessRates:
     """In this process, before and after the crawl: our extraction's and trafilatura's docs/s,
     taking turns page by page, and b2, ours in each of two processes at once."""
 
@@ -329,7 +330,7 @@ def cost_line(first: Run, fetched: int, a: float, b1: float) -> str:
             f"1/a + 1/b1 = {1000 / a:.1f} + {1000 / b1:.1f} ms")
 
 
-def report(turns: Turns, extraction: Extraction, again: Run, pages: int) -> str:
+def report(turns: Turns, extraction: InProcessRates, again: Run, pages: int) -> str:
     """Give the printed figures."""
     first = turns.crawl
     a, b1 = turns.a[0], turns.b1[0]
@@ -385,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         again = timed(crawl_command(site, db))
     finally:
         server.stop()
-    extraction = Extraction((ours_before, ours_after), (traf_before, traf_after), (b2_before, b2_after))
+    extraction = InProcessRates((ours_before, ours_after), (traf_before, traf_after), (b2_before, b2_after))
     print(report(turns, extraction, again, args.pages))
     return 0
 
