@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test eval bench bench-search install clean
+.PHONY: demo test lint eval bench bench-search install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,18 +20,23 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/archiver demo --db archive.db
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 eval: $(STAMP)
-	$(BIN)/python -m archiver.bench.eval --corpus $(CORPUS) --golden tests/golden
+	$(BIN)/python -m benchmarks.eval --corpus $(CORPUS) --golden tests/golden
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
 
 PAGES ?= 5000
 bench: $(STAMP)
-	$(BIN)/python -m archiver.bench.crawl --corpus $(CORPUS) --pages $(PAGES)
+	$(BIN)/python -m benchmarks.check_turns
+	$(BIN)/python -m benchmarks.crawl --corpus $(CORPUS) --pages $(PAGES)
 
 bench-search: $(STAMP)
-	$(BIN)/python -m archiver.bench.search --corpus $(CORPUS) --db bench-output/search.db --articles 1000000
+	$(BIN)/python -m benchmarks.search --corpus $(CORPUS) --db bench-output/search.db --articles 1000000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from functools import wraps
@@ -10,15 +9,21 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import ArchiverError
+from archiver import __version__
+from archiver.errors import ArchiverError
 
-DB_OPTION = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("archive.db"),
-                         show_default=True, help="Path of the SQLite archive.")
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("archive.db"),
+    show_default=True,
+    help="Path of the SQLite archive.",
+)
 
 
 def reported(func):
     """Turn ArchiverError into a one-line message with exit code 2 (no traceback)."""
+
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
@@ -30,6 +35,7 @@ def reported(func):
             where = f" ({exc.filename})" if exc.filename else ""
             click.echo(f"Error: {exc.strerror or exc}{where} (free disk space or check the path)", err=True)
             sys.exit(2)
+
     return wrapper
 
 
@@ -42,30 +48,46 @@ def main():
 @main.command()
 @click.argument("target")
 @DB_OPTION
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=Path("archiver.toml"),
-              show_default=True, help="Sources config, used when TARGET is a source name.")
-@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many responses (0: no limit).")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy or ARCHIVER_ setting, e.g. --set DOWNLOAD_DELAY=1 (repeatable).")
-@click.option("--redis", "redis_url", metavar="URL",
-              help="Work on TARGET's distributed crawl on this Redis (redis://HOST:PORT/DB): fetch and extract, "
-                   "hand results to `archiver ingest`; exit when the frontier stays empty (ARCHIVER_REDIS_IDLE).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("archiver.toml"),
+    show_default=True,
+    help="Sources config, used when TARGET is a source name.",
+)
+@click.option(
+    "--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many responses (0: no limit)."
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or ARCHIVER_ setting, e.g. --set DOWNLOAD_DELAY=1 (repeatable).",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Work on TARGET's distributed crawl on this Redis (redis://HOST:PORT/DB): fetch and extract, "
+    "hand results to `archiver ingest`; exit when the frontier stays empty (ARCHIVER_REDIS_IDLE).",
+)
 @click.option("--seed", is_flag=True, help="With --redis: put TARGET's start requests into Redis, then exit.")
 @reported
 def crawl(target, db, config, max_pages, overrides, redis_url, seed):
     """Crawl TARGET (a homepage URL or a source name) into the archive."""
-    from .workerproc import start_forkserver
+    from archiver.crawl.workers import start_forkserver
 
     start_forkserver()  # the extraction workers load on the other core while Scrapy is imported
-    from .errors import ConfigError
-    from .runner import run_crawl
-    from .sources import resolve_target
+    from archiver.config import resolve_target
+    from archiver.crawl.runner import run_crawl
+    from archiver.errors import ConfigError
 
     crawl_target = resolve_target(target, config, max_pages)
     if seed and not redis_url:
         raise ConfigError("--seed needs --redis URL", "e.g. --redis redis://127.0.0.1:6379/0 --seed")
     if redis_url:
-        from .distributed.worker import run_worker
+        from archiver.distributed.worker import run_worker
 
         settings = {**crawl_target.settings, **parse_overrides(overrides)}
         click.echo(run_worker(crawl_target, redis_url, settings, seed).summary())
@@ -78,7 +100,7 @@ def crawl(target, db, config, max_pages, overrides, redis_url, seed):
 
 def parse_overrides(pairs) -> dict:
     """Give NAME=VALUE pairs as a dict; ArchiverError for a malformed pair."""
-    from .errors import ConfigError
+    from archiver.errors import ConfigError
 
     result = {}
     for pair in pairs:
@@ -108,8 +130,8 @@ def summary(run) -> str:
 @reported
 def extract(files, url):
     """Extract article, comments and footer from saved HTML FILES; print one JSON object per file."""
-    from .extract import extract_page
-    from .files import read_page
+    from archiver.extract.files import read_page
+    from archiver.extract.page import extract_page
 
     for path in files:
         html = read_page(path)
@@ -120,20 +142,25 @@ def extract(files, url):
 @main.command()
 @click.argument("table")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
-              help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--source", help="Only rows of this source (name).")
 @click.option("--since", help="Only rows dated on or after this ISO date (YYYY-MM-DD).")
 @click.option("--until", help="Only rows dated on or before this ISO date (YYYY-MM-DD).")
 @click.option("--search", help="Only rows matching this full-text query (articles and comments).")
-@click.option("--manifest", is_flag=True,
-              help="Also write FILE.manifest.json: query, filters, crawls covered, versions, rows, sha256 (needs -o).")
+@click.option(
+    "--manifest",
+    is_flag=True,
+    help="Also write FILE.manifest.json: query, filters, crawls covered, versions, rows, sha256 (needs -o).",
+)
 @reported
 def export(table, db, fmt, output, source, since, until, search, manifest):
     """Export TABLE (articles, comments, versions, captures, crawls) as CSV or JSON lines, streamed."""
-    from .errors import ConfigError
-    from .exporting import export_table
+    from archiver.errors import ConfigError
+    from archiver.export.rows import export_table
+    from archiver.export.writer import RowWriter, file_sha256
 
     if manifest and not output:
         raise ConfigError("--manifest needs -o FILE", "give the file to export to")
@@ -141,57 +168,36 @@ def export(table, db, fmt, output, source, since, until, search, manifest):
     rows = export_table(db, table, **filters)
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
-        count = write_rows(rows, out, fmt)
+        count = RowWriter(out, fmt).write_all(rows)
     finally:
         if output:
             out.close()
     if manifest:
-        from .manifest import write_manifest
+        from archiver.export.manifest import write_manifest
 
         path = output.with_name(output.name + ".manifest.json")
         write_manifest(path, table, filters, count, file_sha256(output), db)
         click.echo(f"wrote {count} rows to {output} and its manifest {path}", err=True)
 
 
-def file_sha256(path: Path) -> str:
-    """Give the sha256 hex digest of a file, read in blocks."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def write_rows(rows, out, fmt: str) -> int:
-    """Write dict rows to `out` as CSV (header first) or JSON lines; give how many."""
-    count = 0
-    writer = None
-    for count, row in enumerate(rows, 1):
-        if fmt == "jsonl":
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            continue
-        if writer is None:
-            writer = csv.DictWriter(out, fieldnames=list(row))
-            writer.writeheader()
-        writer.writerow(row)
-    return count
-
-
 @main.command()
 @DB_OPTION
 @click.option("--source", help="Only articles of this source (name).")
-@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the raw captures (default: warcs/ beside the archive).")
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the raw captures (default: warcs/ beside the archive).",
+)
 @reported
 def reextract(db, source, warc_dir):
     """Re-run the current extraction over the kept raw captures, without the network."""
-    from .reextract import reextract as run
+    from archiver.warc.reextract import reextract as run
 
     report = run(db, warc_dir, source)
-    click.echo(f"re-extracted {report.articles} articles: {report.changed} changed, "
-               f"{report.unchanged} unchanged, {len(report.failed)} failed")
+    click.echo(
+        f"re-extracted {report.articles} articles: {report.changed} changed, "
+        f"{report.unchanged} unchanged, {len(report.failed)} failed"
+    )
     for line in report.failed:
         click.echo(f"  failed: {line}", err=True)
     if report.failed:
@@ -206,7 +212,8 @@ def reextract(db, source, warc_dir):
 @reported
 def serve(db, host, port, public):
     """Serve the archive in Datasette (read-only) at http://HOST:PORT/."""
-    from .datasette.app import build_app, serve as run_server
+    from archiver.web.app import build_app
+    from archiver.web.app import serve as run_server
 
     app = build_app(db, public=public)
     click.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl-C to stop)")
@@ -215,16 +222,16 @@ def serve(db, host, port, public):
 
 @main.command()
 @DB_OPTION
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
-              help="Port for Datasette.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port for Datasette.")
 @click.option("--no-serve", is_flag=True, help="Crawl the demo site, then exit without serving Datasette.")
 @reported
 def demo(db, port, no_serve):
     """Serve the bundled demo news site, crawl it into the archive, then browse it in Datasette."""
-    from .datasette.app import build_app, check_port, serve as run_server
-    from .demo import serve_demo
-    from .runner import run_crawl
-    from .target import CrawlTarget
+    from archiver.config import CrawlTarget
+    from archiver.crawl.runner import run_crawl
+    from archiver.demo import serve_demo
+    from archiver.web.app import build_app, check_port
+    from archiver.web.app import serve as run_server
 
     if not no_serve:
         check_port("127.0.0.1", port)
@@ -241,21 +248,31 @@ def demo(db, port, no_serve):
 
 @main.command("export-warc")
 @DB_OPTION
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="WARC file to write (gzipped WARC 1.1, e.g. captures.warc.gz).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="WARC file to write (gzipped WARC 1.1, e.g. captures.warc.gz).",
+)
 @click.option("--source", help="Only captures of this source (name).")
 @click.option("--since", help="Only captures fetched on or after this ISO date (YYYY-MM-DD).")
 @click.option("--until", help="Only captures fetched on or before this ISO date (YYYY-MM-DD).")
-@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the raw captures (default: warcs/ beside the archive).")
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the raw captures (default: warcs/ beside the archive).",
+)
 @reported
 def export_warc(db, output, source, since, until, warc_dir):
     """Export the raw captures as WARC 1.1: requests, responses, revisits for 304s, article metadata."""
-    from .warc_io import export_warc as run
+    from archiver.warc import export_warc as run
 
     report = run(db, output, warc_dir, source, since, until)
-    click.echo(f"exported {report.captures} captures to {output}: {report.responses} responses, "
-               f"{report.revisits} revisits, {report.requests} requests, {report.metadata} metadata records")
+    click.echo(
+        f"exported {report.captures} captures to {output}: {report.responses} responses, "
+        f"{report.revisits} revisits, {report.requests} requests, {report.metadata} metadata records"
+    )
     if report.missing:
         click.echo(f"warning: {report.missing} captures missing from the warcs/ folder were left out", err=True)
 
@@ -264,32 +281,47 @@ def export_warc(db, output, source, since, until, warc_dir):
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @DB_OPTION
 @click.option("--source", help="File every capture under this source (default: one source per host).")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Extraction worker processes (0: one per core).")
-@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder the records are copied to (default: warcs/ beside the archive).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Extraction worker processes (0: one per core).",
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder the records are copied to (default: warcs/ beside the archive).",
+)
 @reported
 def import_warc(files, db, source, workers, warc_dir):
     """Archive articles from WARC FILES made by other crawlers, keeping their capture dates."""
-    from .warc_io import ImportOptions, import_warcs
-    from .warc_io.progress import progress_for
+    from archiver.warc import ImportOptions, import_warcs
+    from archiver.warc.progress import progress_for
 
     progress = progress_for(sys.stderr)
     try:
         report = import_warcs(db, files, ImportOptions(source, workers), warc_dir, progress)
     finally:
         progress.close()
-    click.echo(f"imported {report.records} records ({report.rate:.0f} records/s) into {report.warc_file}: "
-               f"{report.captures} captures; articles: {report.articles_new} new, {report.articles_changed} "
-               f"changed, {report.articles_unchanged} unchanged; comments: {report.comments_new} new")
+    click.echo(
+        f"imported {report.records} records ({report.rate:.0f} records/s) into {report.warc_file}: "
+        f"{report.captures} captures; articles: {report.articles_new} new, {report.articles_changed} "
+        f"changed, {report.articles_unchanged} unchanged; comments: {report.comments_new} new"
+    )
     if report.damaged:
         click.echo(f"warning: skipped {len(report.damaged)} damaged records", err=True)
         for line in report.damaged[:20]:
             click.echo(f"  skipped: {line}", err=True)
 
 
-CONFIG_OPTION = click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-                             default=Path("archiver.toml"), show_default=True, help="Sources config file.")
+CONFIG_OPTION = click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("archiver.toml"),
+    show_default=True,
+    help="Sources config file.",
+)
 
 
 @main.group()
@@ -316,7 +348,7 @@ def sources():
 @reported
 def sources_add(name, url, config, schedule_, disabled, **options):
     """Add the source NAME with homepage URL to the config file."""
-    from .sources import add_source, spec_from_options
+    from archiver.config import add_source, spec_from_options
 
     spec = spec_from_options(url, schedule=schedule_, enabled=not disabled, **options)
     source = add_source(config, name, spec)
@@ -328,7 +360,7 @@ def sources_add(name, url, config, schedule_, disabled, **options):
 @reported
 def sources_list(config):
     """List the configured sources: name, URL, schedule, enabled."""
-    from .sources import load_config
+    from archiver.config import load_config
 
     for source in load_config(config).values():
         state = "enabled" if source.enabled else "disabled"
@@ -341,7 +373,7 @@ def sources_list(config):
 @reported
 def sources_show(name, config):
     """Show every setting of the source NAME."""
-    from .sources import find_source, load_config, show_lines
+    from archiver.config import find_source, load_config, show_lines
 
     click.echo("\n".join(show_lines(find_source(load_config(config), name))))
 
@@ -352,7 +384,7 @@ def sources_show(name, config):
 @reported
 def sources_remove(name, config):
     """Remove the source NAME from the config file (its archived crawls stay)."""
-    from .sources import remove_source
+    from archiver.config import remove_source
 
     remove_source(config, name)
     click.echo(f"removed source {name} from {config}")
@@ -371,8 +403,8 @@ def schedule():
 @reported
 def schedule_set(name, cron, config, db):
     """Give the source NAME the cron schedule CRON (UTC; a sixth field gives seconds)."""
-    from .schedule.service import utc_now
-    from .schedule.status import set_cron
+    from archiver.extract.timeutil import utc_now
+    from archiver.schedule.status import set_cron
 
     plan = set_cron(config, db, name, cron, utc_now())
     click.echo(f"{name}: schedule {plan.cron}, next run {plan.next_run.isoformat() if plan.next_run else '-'}")
@@ -384,8 +416,8 @@ def schedule_set(name, cron, config, db):
 @reported
 def schedule_list(config, db):
     """List each source's schedule, last run (status, counts, health) and next run time."""
-    from .schedule.service import utc_now
-    from .schedule.status import format_status, schedule_status
+    from archiver.extract.timeutil import utc_now
+    from archiver.schedule.status import format_status, schedule_status
 
     now = utc_now()
     for status in schedule_status(config, db, now):
@@ -399,8 +431,8 @@ def schedule_list(config, db):
 @reported
 def schedule_pause(name, config, db):
     """Pause the schedule of the source NAME (kept in the archive)."""
-    from .schedule.service import utc_now
-    from .schedule.status import pause
+    from archiver.extract.timeutil import utc_now
+    from archiver.schedule.status import pause
 
     pause(config, db, name, True, utc_now())
     click.echo(f"{name}: paused")
@@ -413,8 +445,8 @@ def schedule_pause(name, config, db):
 @reported
 def schedule_resume(name, config, db):
     """Resume the schedule of the source NAME; times missed while paused do not run."""
-    from .schedule.service import utc_now
-    from .schedule.status import pause
+    from archiver.extract.timeutil import utc_now
+    from archiver.schedule.status import pause
 
     plan = pause(config, db, name, False, utc_now())
     click.echo(f"{name}: resumed, next run {plan.next_run.isoformat() if plan.next_run else '-'}")
@@ -424,26 +456,41 @@ def schedule_resume(name, config, db):
 @CONFIG_OPTION
 @DB_OPTION
 @click.option("--once", is_flag=True, help="Run what is due now, wait for those crawls, then exit (for cron).")
-@click.option("--grace", type=click.FloatRange(min=0), default=60.0, show_default=True,
-              help="Seconds running crawls get to stop cleanly after SIGTERM before they are killed.")
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds running crawls get to stop cleanly after SIGTERM before they are killed.",
+)
 @reported
 def scheduler(config, db, once, grace):
     """Run the sources' schedules in the foreground until SIGTERM (for systemd or a container)."""
-    from .schedule.service import run_scheduler
+    from archiver.schedule.service import run_scheduler
 
     sys.exit(run_scheduler(config, db, once, lambda line: click.echo(line, nl=True), grace))
 
 
 @main.command()
-@click.option("--redis", "redis_url", required=True, metavar="URL",
-              help="Redis of the distributed crawls (redis://HOST:PORT/DB), as given to the workers.")
+@click.option(
+    "--redis",
+    "redis_url",
+    required=True,
+    metavar="URL",
+    help="Redis of the distributed crawls (redis://HOST:PORT/DB), as given to the workers.",
+)
 @DB_OPTION
-@click.option("--idle", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              help="Exit after this many seconds with no result waiting and nothing queued or being fetched.")
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Exit after this many seconds with no result waiting and nothing queued or being fetched.",
+)
 @reported
 def ingest(redis_url, db, idle):
     """Store the results of `archiver crawl --redis` workers into the archive (the single writer)."""
-    from .distributed.ingester import ingest_from_redis
+    from archiver.distributed.ingester import ingest_from_redis
 
     click.echo(ingest_from_redis(redis_url, db, idle).summary())
 
@@ -453,7 +500,7 @@ DEMO_SITE_PORT = 8002
 
 def demo_site_port() -> int:
     """Give the demo site's usual port when free (so reruns recrawl the same URLs), else any free port."""
-    from .datasette.app import check_port
+    from archiver.web.app import check_port
 
     try:
         check_port("127.0.0.1", DEMO_SITE_PORT)

@@ -17,8 +17,16 @@ class ConfigError(ArchiverError):
     """The sources config or a command-line value is not valid."""
 
 
-class ArchiveError(ArchiverError):
-    """The archive file cannot be opened, migrated or written."""
+class StoreError(ArchiverError):
+    """The archive (archive.db and its warcs/ folder) cannot be opened, migrated, read or written.
+
+    The store turns every sqlite3 error into this (as sqlite-utils turns them into its own), so no
+    other layer catches sqlite3.Error.
+    """
+
+
+class WarcError(StoreError):
+    """A WARC or ARC file, ours or another crawler's, cannot be read or written."""
 
 
 class ExtractionError(ArchiverError):

@@ -8,16 +8,23 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.gz import gunzip
 
-from archiver.analysis import PageAnalysis
-from archiver.discovery import (USUAL_FEEDS, USUAL_SITEMAPS, looks_like_feed, looks_like_sitemap, parse_feed,
-                                parse_sitemap, sitemaps_in_robots)
+from archiver.config import CrawlTarget
+from archiver.crawl.analysis import PageAnalysis
+from archiver.crawl.discovery import (
+    USUAL_FEEDS,
+    USUAL_SITEMAPS,
+    looks_like_feed,
+    looks_like_sitemap,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_in_robots,
+)
+from archiver.crawl.items import FetchedItem, SkippedItem
+from archiver.crawl.pool import ExtractionPool
 from archiver.errors import ExtractionError
-from archiver.items import FetchedItem, SkippedItem
-from archiver.pool import ExtractionPool
+from archiver.extract.timeutil import now_iso
+from archiver.extract.urls import canonical
 from archiver.store.frontier import Frontier, FrontierEntry
-from archiver.target import CrawlTarget
-from archiver.timeutil import now_iso
-from archiver.urls import canonical
 
 # Statuses handed to callbacks so that errors are recorded rather than dropped;
 # 3xx are left to the redirect middleware.
@@ -54,8 +61,11 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.pool = ExtractionPool(settings.getint("ARCHIVER_WORKERS"), settings.getfloat("ARCHIVER_MAX_PAGE_TIME"),
-                                     settings.getbool("ARCHIVER_PIN_WORKERS"))
+        spider.pool = ExtractionPool(
+            settings.getint("ARCHIVER_WORKERS"),
+            settings.getfloat("ARCHIVER_MAX_PAGE_TIME"),
+            settings.getbool("ARCHIVER_PIN_WORKERS"),
+        )
         spider.max_depth = settings.getint("ARCHIVER_MAX_DEPTH")
         spider.max_variants = settings.getint("ARCHIVER_MAX_QUERY_VARIANTS")
         crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
@@ -84,7 +94,8 @@ class NewsSpider(scrapy.Spider):
 
     def callback_of(self, kind: str):
         return {"robots": self.parse_robots, "sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(
-            kind, self.parse_page)
+            kind, self.parse_page
+        )
 
     def request(self, url: str, callback, kind: str, depth: int = 0, **meta) -> scrapy.Request:
         """Give a request for a discovery document or page, recording errors through the errback."""
@@ -106,10 +117,17 @@ class NewsSpider(scrapy.Spider):
         if len(headers) > 1 or (headers and b"Referer" not in headers):
             return None
         kind, depth = meta["kind"], meta["page_depth"]
-        plain = (request.method == "GET" and not request.body and not request.cookies
-                 and not request.cb_kwargs and not request.flags and not request.dont_filter
-                 and request.errback == self.on_error and request.callback == self.callback_of(kind)
-                 and request.priority == (DISCOVERY_PRIORITY if kind != "page" else 0))
+        plain = (
+            request.method == "GET"
+            and not request.body
+            and not request.cookies
+            and not request.cb_kwargs
+            and not request.flags
+            and not request.dont_filter
+            and request.errback == self.on_error
+            and request.callback == self.callback_of(kind)
+            and request.priority == (DISCOVERY_PRIORITY if kind != "page" else 0)
+        )
         return (request.url, kind, depth, headers.get(b"Referer"), start) if plain else None
 
     def expand_request(self, compact: tuple) -> scrapy.Request:
@@ -163,8 +181,9 @@ class NewsSpider(scrapy.Spider):
         """Yield the item, carrying the fetches it leads to (for the durable frontier), then the skip
         records, then the requests, made one at a time: a sitemap of 100,000 URLs never sits in
         memory as 100,000 requests."""
-        entries = [p for p in planned if isinstance(p, FrontierEntry)
-                   and not (self.resume and p.url in self.resume.seen)]
+        entries = [
+            p for p in planned if isinstance(p, FrontierEntry) and not (self.resume and p.url in self.resume.seen)
+        ]
         item.discovered = entries
         yield item
         yield from (p for p in planned if not isinstance(p, FrontierEntry))

@@ -76,8 +76,11 @@ def crawled_archive(demo_site, tmp_path_factory) -> Path:
 def served_archive(crawled_archive):
     """A running `archiver serve` over the crawled demo archive; gives its base URL."""
     port = free_port()
-    proc = subprocess.Popen([ARCHIVER, "serve", "--db", str(crawled_archive), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [ARCHIVER, "serve", "--db", str(crawled_archive), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/-/versions.json")

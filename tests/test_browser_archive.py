@@ -32,8 +32,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True,
-                                    args=["--no-sandbox", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-background-networking"]
+        )
         yield browser
         browser.close()
 
@@ -90,8 +91,13 @@ def test_article_thread_indented_and_version_diff(page, site):
 
 
 def test_hostile_comment_shows_as_text_and_runs_nothing(page, site):
-    for path in ("/archive/-/article/1", "/archive/-/article/2", "/archive/-/search?q=pwned",
-                 "/archive/-/search?q=evil", "/archive/comments"):
+    for path in (
+        "/archive/-/article/1",
+        "/archive/-/article/2",
+        "/archive/-/search?q=pwned",
+        "/archive/-/search?q=evil",
+        "/archive/comments",
+    ):
         page.goto(site + path)
         page.wait_for_load_state("load")
         assert page.evaluate("typeof window.__pwned") == "undefined", path
@@ -106,7 +112,8 @@ def test_csv_download_equals_archiver_export(page, site, archive_db, tmp_path):
         page.click("a.export-comments")
     downloaded = Path(info.value.path()).read_bytes()
     out = tmp_path / "comments.csv"
-    result = run_cli("export", "comments", "--db", str(archive_db), "--search", "trams", "--source", "daily",
-                     "-o", str(out))
+    result = run_cli(
+        "export", "comments", "--db", str(archive_db), "--search", "trams", "--source", "daily", "-o", str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert downloaded == out.read_bytes() and b"Marvellous trams" in downloaded

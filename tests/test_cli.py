@@ -1,7 +1,5 @@
 """The command line: help everywhere, README coverage, one-line errors with exit code 2."""
 
-from pathlib import Path
-
 import click
 import pytest
 
@@ -33,13 +31,16 @@ def test_version_through_the_entry_point():
     assert result.stdout.startswith("archiver ")
 
 
-@pytest.mark.parametrize("args, words", [
-    (("crawl", "notaurl://"), "not a site URL"),
-    (("crawl", "nosuchsource"), "unknown source"),
-    (("export", "bananas"), "unknown export table"),
-    (("export", "articles", "--since", "last tuesday"), "not a date"),
-    (("extract", "does-not-exist.html"), "no such file"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("crawl", "notaurl://"), "not a site URL"),
+        (("crawl", "nosuchsource"), "unknown source"),
+        (("export", "bananas"), "unknown export table"),
+        (("export", "articles", "--since", "last tuesday"), "not a date"),
+        (("extract", "does-not-exist.html"), "no such file"),
+    ],
+)
 def test_bad_input_gives_one_line_and_exit_2(tmp_path, args, words):
     db = tmp_path / "archive.db"
     extra = ("--db", str(db)) if args[0] in ("crawl", "export") else ()
@@ -73,8 +74,9 @@ def test_export_with_a_manifest_that_lets_anyone_check_the_file(crawled_archive,
     import json
 
     out = tmp_path / "petro.csv"
-    result = run_cli("export", "articles", "--db", str(crawled_archive), "--search", "Petro", "-o", str(out),
-                     "--manifest")
+    result = run_cli(
+        "export", "articles", "--db", str(crawled_archive), "--search", "Petro", "-o", str(out), "--manifest"
+    )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "petro.csv.manifest.json").read_text())
     body = out.read_bytes()

@@ -3,7 +3,6 @@
 import base64
 import sqlite3
 
-import pytest
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
@@ -51,8 +50,12 @@ def test_the_seed_article_has_its_thread_footer_and_no_commenter_as_author(crawl
 
 def test_full_text_search_finds_the_seed_article(crawled_archive):
     conn = sqlite3.connect(crawled_archive)
-    titles = [r[0] for r in conn.execute(
-        "SELECT a.title FROM articles a JOIN articles_fts f ON f.rowid = a.id WHERE articles_fts MATCH 'Petro'")]
+    titles = [
+        r[0]
+        for r in conn.execute(
+            "SELECT a.title FROM articles a JOIN articles_fts f ON f.rowid = a.id WHERE articles_fts MATCH 'Petro'"
+        )
+    ]
     assert any(t.startswith("Colombian President Petro") for t in titles)
 
 
@@ -148,9 +151,17 @@ def test_reextract_records_a_new_version_when_the_extraction_changes(tmp_path):
 
 def test_progress_is_printed_as_plain_lines_when_not_in_a_terminal(tmp_path):
     with serve_demo() as site:
-        result = run_cli("crawl", site.url, "--db", str(tmp_path / "a.db"), "--set", "ARCHIVER_PROGRESS_EVERY=0.3",
-                         "--set", "DOWNLOAD_DELAY=0.02")
-    lines = [l for l in result.stderr.splitlines() if l.startswith("progress: fetched")]
+        result = run_cli(
+            "crawl",
+            site.url,
+            "--db",
+            str(tmp_path / "a.db"),
+            "--set",
+            "ARCHIVER_PROGRESS_EVERY=0.3",
+            "--set",
+            "DOWNLOAD_DELAY=0.02",
+        )
+    lines = [x for x in result.stderr.splitlines() if x.startswith("progress: fetched")]
     assert lines and "\x1b[" not in result.stderr
     assert "articles" in lines[-1] and "queued" in lines[-1]
 
@@ -163,7 +174,10 @@ def test_sitemap_lastmod_can_skip_pages_unchanged_since_their_last_capture(tmp_p
         result = run_cli("crawl", site.url, "--db", str(db), "--set", "ARCHIVER_SKIP_UNCHANGED=true")
         fetched = set(site.requests.paths())
     assert result.returncode == 0, result.stderr
-    skipped = sqlite_utils.Database(db).execute(
-        "SELECT count(*) FROM captures WHERE reason LIKE 'unchanged since its last capture%'").fetchone()[0]
+    skipped = (
+        sqlite_utils.Database(db)
+        .execute("SELECT count(*) FROM captures WHERE reason LIKE 'unchanged since its last capture%'")
+        .fetchone()[0]
+    )
     assert skipped >= 30
     assert len({a.url_path for a in DemoSite().articles} & fetched) <= 5

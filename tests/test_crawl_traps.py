@@ -6,8 +6,14 @@ import sqlite_utils
 from .conftest import run_cli
 from .trapsite import TrapServer
 
-SETTINGS = ("DOWNLOAD_TIMEOUT=2", "DOWNLOAD_MAXSIZE=1000000", "ARCHIVER_MAX_QUERY_VARIANTS=5",
-            "ARCHIVER_MAX_DEPTH=6", "ARCHIVER_RETRY_BACKOFF=0.2", "RETRY_TIMES=2")
+SETTINGS = (
+    "DOWNLOAD_TIMEOUT=2",
+    "DOWNLOAD_MAXSIZE=1000000",
+    "ARCHIVER_MAX_QUERY_VARIANTS=5",
+    "ARCHIVER_MAX_DEPTH=6",
+    "ARCHIVER_RETRY_BACKOFF=0.2",
+    "RETRY_TIMES=2",
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +64,19 @@ def test_traps_are_cut_off_with_a_reason(trap_crawl):
     assert any("depth" in r for r in reasons) and any("query variants" in r for r in reasons)
 
 
-@pytest.mark.parametrize("path, words", [
-    ("/loop-a", "redirect"), ("/slow/", "timeout"), ("/error-500/", "HTTP 500"), ("/huge/", "size"),
-    ("/bomb/", "size"), ("/binary/", "binary"), ("/empty/", "empty"), ("/private/", "robots.txt"),
-])
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        ("/loop-a", "redirect"),
+        ("/slow/", "timeout"),
+        ("/error-500/", "HTTP 500"),
+        ("/huge/", "size"),
+        ("/bomb/", "size"),
+        ("/binary/", "binary"),
+        ("/empty/", "empty"),
+        ("/private/", "robots.txt"),
+    ],
+)
 def test_each_fault_is_recorded_with_its_reason_and_not_archived(trap_crawl, path, words):
     _, db, _ = trap_crawl
     rows = captures(db, path)

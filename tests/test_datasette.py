@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARCHIVER, free_port, run_cli, wait_http
 from archiver.extract.model import Comment, Extraction, Footer
 from archiver.store import Archive, CaptureRecord
+
+from .conftest import ARCHIVER, free_port, run_cli, wait_http
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 T0, T1 = "2026-03-01T10:00:00+00:00", "2026-03-02T10:00:00+00:00"
@@ -23,9 +24,11 @@ BODY_V2 = BODY_V1 + "\n\nThe council later confirmed a second line for the autum
 
 def comments(with_hostile: bool = True, with_second: bool = True) -> tuple[Comment, ...]:
     """Give a thread: a top comment, a reply, a reply to the reply, and (optionally) a hostile one."""
-    found = [Comment("c1", None, "Ada", "2026-03-01T11:00:00", "Marvellous trams, said nobody ever.", 0),
-             Comment("c2", "c1", "Ben", "2026-03-01T12:00:00", "I disagree about the trams.", 1),
-             Comment("c3", "c2", "Cy", "2026-03-01T13:00:00", "Reply to the reply.", 2)]
+    found = [
+        Comment("c1", None, "Ada", "2026-03-01T11:00:00", "Marvellous trams, said nobody ever.", 0),
+        Comment("c2", "c1", "Ben", "2026-03-01T12:00:00", "I disagree about the trams.", 1),
+        Comment("c3", "c2", "Cy", "2026-03-01T13:00:00", "Reply to the reply.", 2),
+    ]
     if with_hostile:
         found.append(Comment("c4", None, "Eve", "2026-03-01T14:00:00", HOSTILE + " javascript:alert(1)", 3))
     if with_second:
@@ -35,16 +38,25 @@ def comments(with_hostile: bool = True, with_second: bool = True) -> tuple[Comme
 
 def extraction(url: str, title: str, body: str, lang: str, authors, published: str, thread=()) -> Extraction:
     """Give an extraction as the crawler would store it."""
-    return Extraction(url=url, title=title, authors=tuple(authors), published=published, language=lang,
-                      body=body, comments=thread, extractor="archiver test",
-                      footer=Footer(org="Daily Press Ltd", copyright="© 2026"))
+    return Extraction(
+        url=url,
+        title=title,
+        authors=tuple(authors),
+        published=published,
+        language=lang,
+        body=body,
+        comments=thread,
+        extractor="archiver test",
+        footer=Footer(org="Daily Press Ltd", copyright="© 2026"),
+    )
 
 
 def save(archive: Archive, source_id: int, crawl: int, ex: Extraction, now: str) -> None:
     """Store one capture and its article in one transaction."""
     with archive.batch():
-        capture = archive.add_capture(crawl, source_id, CaptureRecord(ex.url, now, "article", status=200,
-                                                                      sha256="ab" * 32))
+        capture = archive.add_capture(
+            crawl, source_id, CaptureRecord(ex.url, now, "article", status=200, sha256="ab" * 32)
+        )
         archive.save_article(source_id, capture, ex.url, ex, now)
 
 
@@ -54,17 +66,47 @@ def build_archive(path: Path) -> Path:
         daily = archive.ensure_source("daily", "https://daily.example/", {}, T0).id
         weekly = archive.ensure_source("weekly", "https://weekly.example/", {}, T0).id
         crawl = archive.start_crawl(daily, T0)
-        tram = extraction("https://daily.example/tram", "Harbour tram reopens", BODY_V1, "en", ["Ann Writer"],
-                          "2026-02-27", comments())
+        tram = extraction(
+            "https://daily.example/tram",
+            "Harbour tram reopens",
+            BODY_V1,
+            "en",
+            ["Ann Writer"],
+            "2026-02-27",
+            comments(),
+        )
         save(archive, daily, crawl, tram, T0)
-        save(archive, daily, crawl, extraction("https://daily.example/evil", "Evil " + HOSTILE,
-                                               "Body " + HOSTILE, "en", ["Mallory"], "2026-02-28"), T0)
-        save(archive, weekly, archive.start_crawl(weekly, T0),
-             extraction("https://weekly.example/strassenbahn", "Die Strassenbahn fährt wieder",
-                        "Die trams fahren wieder durch den Hafen.", "de", ["Jo Autor"], "2026-01-15"), T0)
+        save(
+            archive,
+            daily,
+            crawl,
+            extraction(
+                "https://daily.example/evil", "Evil " + HOSTILE, "Body " + HOSTILE, "en", ["Mallory"], "2026-02-28"
+            ),
+            T0,
+        )
+        save(
+            archive,
+            weekly,
+            archive.start_crawl(weekly, T0),
+            extraction(
+                "https://weekly.example/strassenbahn",
+                "Die Strassenbahn fährt wieder",
+                "Die trams fahren wieder durch den Hafen.",
+                "de",
+                ["Jo Autor"],
+                "2026-01-15",
+            ),
+            T0,
+        )
         second = archive.start_crawl(daily, T1)
-        save(archive, daily, second, extraction(tram.url, tram.title, BODY_V2, "en", ["Ann Writer"],
-                                                "2026-02-27", comments(with_second=False)), T1)
+        save(
+            archive,
+            daily,
+            second,
+            extraction(tram.url, tram.title, BODY_V2, "en", ["Ann Writer"], "2026-02-27", comments(with_second=False)),
+            T1,
+        )
     return path
 
 
@@ -76,8 +118,11 @@ def small_archive(tmp_path_factory) -> Path:
 def start_serve(db: Path, *extra: str):
     """Start `archiver serve` over `db`; give the process and its base URL."""
     port = free_port()
-    proc = subprocess.Popen([ARCHIVER, "serve", "--db", str(db), "--port", str(port), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [ARCHIVER, "serve", "--db", str(db), "--port", str(port), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     wait_http(base + "/-/versions.json")
     return proc, base
@@ -157,10 +202,18 @@ def test_source_page_ledger_completeness_chart(site):
     assert "100%" in text  # every daily article has a date
 
 
-EXPORT_CASES = [(table, args) for table in ("articles", "comments", "versions", "captures", "crawls")
-                for args in ({}, {"source": "daily"}, {"search": "trams"}, {"since": "2026-02-28"},
-                             {"source": "weekly", "until": "2026-02-01"})
-                if "search" not in args or table in ("articles", "comments")]
+EXPORT_CASES = [
+    (table, args)
+    for table in ("articles", "comments", "versions", "captures", "crawls")
+    for args in (
+        {},
+        {"source": "daily"},
+        {"search": "trams"},
+        {"since": "2026-02-28"},
+        {"source": "weekly", "until": "2026-02-01"},
+    )
+    if "search" not in args or table in ("articles", "comments")
+]
 
 
 @pytest.mark.parametrize("table, args", EXPORT_CASES)
@@ -178,8 +231,10 @@ def test_search_page_links_its_csv(site):
     assert html.escape("/archive/-/export/articles.csv?source=daily&search=trams") in text
 
 
-@pytest.mark.parametrize("path", ["/-/search?q=pwned", "/-/search?q=evil", "/-/article/1", "/-/article/2",
-                                  "/-/search", "/articles", "/comments"])
+@pytest.mark.parametrize(
+    "path",
+    ["/-/search?q=pwned", "/-/search?q=evil", "/-/article/1", "/-/article/2", "/-/search", "/articles", "/comments"],
+)
 def test_hostile_text_is_escaped(site, path):
     status, text = get(site + path)
     assert status == 200
@@ -206,8 +261,13 @@ def test_public_mode_refuses_arbitrary_sql(small_archive):
 
 
 def test_demo_archive_pages(served_archive):
-    for path in ("/", "/archive/-/search?q=the", "/archive/-/article/1", "/archive/-/source/1",
-                 "/archive/-/export/articles.csv"):
+    for path in (
+        "/",
+        "/archive/-/search?q=the",
+        "/archive/-/article/1",
+        "/archive/-/source/1",
+        "/archive/-/export/articles.csv",
+    ):
         assert get(served_archive + path)[0] == 200, path
 
 
@@ -221,11 +281,26 @@ def test_source_page_flags_a_run_that_stopped_yielding_articles(tmp_path):
             crawl = archive.start_crawl(source, f"2026-03-0{day}T10:00:00+00:00")
             new = 0 if day == 5 else 20
             for n in range(new):
-                save(archive, source, crawl, extraction(f"https://fading.example/{day}/{n}", f"Story {day} {n}",
-                                                        "Words. " * 120, "en", ["Ann"], "2026-03-01"),
-                     f"2026-03-0{day}T10:00:00+00:00")
-            archive.finish_crawl(crawl, "finished", CrawlCounts(discovered=40, fetched=40, articles_new=new),
-                                 f"2026-03-0{day}T10:05:00+00:00")
+                save(
+                    archive,
+                    source,
+                    crawl,
+                    extraction(
+                        f"https://fading.example/{day}/{n}",
+                        f"Story {day} {n}",
+                        "Words. " * 120,
+                        "en",
+                        ["Ann"],
+                        "2026-03-01",
+                    ),
+                    f"2026-03-0{day}T10:00:00+00:00",
+                )
+            archive.finish_crawl(
+                crawl,
+                "finished",
+                CrawlCounts(discovered=40, fetched=40, articles_new=new),
+                f"2026-03-0{day}T10:05:00+00:00",
+            )
     proc, base = start_serve(db)
     try:
         status, text = get(f"{base}/archive/-/source/{source}")
@@ -245,7 +320,19 @@ def test_a_filtered_table_page_exports_the_same_rows_as_archiver_export(site, sm
     assert dict(urllib.parse.parse_qsl(href)) == {"search": "trams", "since": "2026-02-01", "source": "daily"}
     status, served = get(f"{site}/-/export/articles.csv?{href}")
     out = tmp_path / "out.csv"
-    result = run_cli("export", "articles", "--db", str(small_archive), "--source", "daily", "--search", "trams",
-                     "--since", "2026-02-01", "-o", str(out))
+    result = run_cli(
+        "export",
+        "articles",
+        "--db",
+        str(small_archive),
+        "--source",
+        "daily",
+        "--search",
+        "trams",
+        "--since",
+        "2026-02-01",
+        "-o",
+        str(out),
+    )
     assert status == 200 and result.returncode == 0
     assert served == out.read_bytes().decode("utf-8") and "Harbour tram" in served

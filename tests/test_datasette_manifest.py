@@ -6,7 +6,7 @@ import csv
 import hashlib
 import json
 
-from archiver.manifest import write_manifest
+from archiver.export.manifest import write_manifest
 from archiver.store.exports import ExportFilter
 
 from .conftest import run_cli
@@ -20,8 +20,9 @@ def test_manifest_describes_an_export(tmp_path):
     rows = len(list(csv.DictReader(out.open(encoding="utf-8", newline=""))))
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     path = tmp_path / "articles.csv.manifest.json"
-    written = write_manifest(path, "articles", ExportFilter(source="daily"), rows, digest, db,
-                             now="2026-03-03T00:00:00+00:00")
+    written = write_manifest(
+        path, "articles", ExportFilter(source="daily"), rows, digest, db, now="2026-03-03T00:00:00+00:00"
+    )
     manifest = json.loads(path.read_text(encoding="utf-8"))
     assert manifest == written
     assert manifest["rows"] == 2 and manifest["sha256"] == digest

@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import lxml.html
 import pytest
 
-from archiver.demo import DemoSite, serve_demo, seed
+from archiver.demo import DemoSite, seed, serve_demo
 from archiver.demo.editions import EDITED_PARAGRAPH, NEW_COMMENT_TEXT
 
 # The page this project was made from, in shared/ beside the project (as in CI).
@@ -103,7 +103,9 @@ def test_the_paper_has_enough_articles_sections_dates_and_authors(site):
 
 def test_comment_threads_vary_and_exactly_one_article_is_closed(site):
     articles = site.articles
-    assert [a.slug for a in articles if a.comments_closed] == ["harbourside-gallery-stages-first-major-retrospective-of-ines-varga"]
+    assert [a.slug for a in articles if a.comments_closed] == [
+        "harbourside-gallery-stages-first-major-retrospective-of-ines-varga"
+    ]
     assert any(not a.comments for a in articles)
     assert any(c.parent for a in articles for c in a.comments)
     for article in articles:
@@ -175,7 +177,9 @@ def test_the_feeds_are_linked_from_the_homepage_and_list_every_article(courier, 
     rss = get(courier, urlsplit(feeds["application/rss+xml"]).path)
     atom = get(courier, urlsplit(feeds["application/atom+xml"]).path)
     assert rss.headers["Content-Type"].startswith("application/rss+xml")
-    assert {i.text for i in ElementTree.fromstring(rss.body).iter("link")} - {courier.url} == article_urls(courier, site)
+    assert {i.text for i in ElementTree.fromstring(rss.body).iter("link")} - {courier.url} == article_urls(
+        courier, site
+    )
     entries = ElementTree.fromstring(atom.body).iter(f"{ATOM}entry")
     assert {e.find(f"{ATOM}link").get("href") for e in entries} == article_urls(courier, site)
 
@@ -189,7 +193,11 @@ def test_following_links_from_the_homepage_reaches_every_article(courier, site):
         seen.add(path)
         for href in html(courier, path).xpath("//a/@href"):
             parts = urlsplit(urljoin(courier.url + path.lstrip("/"), href))
-            if parts.netloc == urlsplit(courier.url).netloc and not parts.query and not parts.path.startswith("/search"):
+            if (
+                parts.netloc == urlsplit(courier.url).netloc
+                and not parts.query
+                and not parts.path.startswith("/search")
+            ):
                 queue.append(parts.path)
     assert {a.url_path for a in site.articles} <= seen
     assert "/section/world/page/2/" in seen
@@ -203,7 +211,10 @@ def test_the_seed_article_page_has_player_body_fact_check_and_twenty_comments(co
     page = html(courier, article.url_path)
     assert [text(p) for p in page.cssselect(".entry-content > p")] == list(seed.PARAGRAPHS)
     assert text(page.cssselect("h1.entry-title")[0]) == seed.TITLE
-    order = [n.get("class") for n in page.cssselect(".audio-player, h1.entry-title, .entry-content, .fact-checker, #comments, #respond")]
+    order = [
+        n.get("class")
+        for n in page.cssselect(".audio-player, h1.entry-title, .entry-content, .fact-checker, #comments, #respond")
+    ]
     assert order == ["audio-player", "entry-title", "entry-content", "fact-checker", "comments-area", "comment-respond"]
     assert "0:00 / 0:00" in text(page.cssselect(".audio-player")[0]) and page.cssselect(".audio-player audio")
     assert text(page.cssselect(".fact-checker p")[0]) == seed.FACT_CHECK_TEXT
@@ -308,7 +319,10 @@ def test_unknown_paths_are_404_pages_and_missing_slashes_redirect(courier):
     for path in ("/nope/", "/2026/01/23/no-such-story/", "/section/weather/", "/section/world/page/9/", "/favicon.ico"):
         response = get(courier, path)
         assert response.status == 404, path
-        assert response.headers["Content-Type"] == "text/html; charset=utf-8" and b"can\xe2\x80\x99t be found" in response.body
+        assert (
+            response.headers["Content-Type"] == "text/html; charset=utf-8"
+            and b"can\xe2\x80\x99t be found" in response.body
+        )
     moved = get(courier, "/section/world")
     assert moved.status == 301 and moved.headers["Location"] == urljoin(courier.url, "/section/world/")
     assert get(courier, "/section/world/page/1/").headers["Location"] == urljoin(courier.url, "/section/world/")
@@ -331,7 +345,9 @@ def test_sixteen_concurrent_clients_are_served_quickly(courier, site):
 
 def test_the_search_page_works_for_browsers(courier):
     page = html(courier, "/search?q=lithium")
-    assert page.cssselect("article.post-summary") and page.xpath('//meta[@name="robots"]/@content') == ["noindex, follow"]
+    assert page.cssselect("article.post-summary") and page.xpath('//meta[@name="robots"]/@content') == [
+        "noindex, follow"
+    ]
 
 
 # --- editions ----------------------------------------------------------------------------------
@@ -345,8 +361,15 @@ def test_edition_two_changes_exactly_the_announced_pages(site):
     changed = {p for p in set(site.paths()) | set(second.paths()) if site.render(p).body != second.render(p).body}
     touched = {site.article(s).url_path for s in (plan.edited, plan.commented, plan.uncommented)}
     listings = {"/section/business/", "/author/ingrid-solberg/", "/tag/shipping/", "/tag/transport/"}
-    feeds = {"/", "/feed/", "/atom.xml", "/sitemap_index.xml", "/sitemap-articles.xml",
-             "/sitemap-sections.xml.gz", "/news-sitemap.xml"}
+    feeds = {
+        "/",
+        "/feed/",
+        "/atom.xml",
+        "/sitemap_index.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-sections.xml.gz",
+        "/news-sitemap.xml",
+    }
     assert changed == touched | listings | feeds | {new.url_path}
     for path in set(site.paths()) - changed:
         assert site.render(path).headers == second.render(path).headers
@@ -358,9 +381,13 @@ def test_edition_two_edits_comments_and_footer_as_described(site):
     before, after = site.article(plan.edited), second.article(plan.edited)
     differ = [i for i, (a, b) in enumerate(zip(before.paragraphs, after.paragraphs)) if a != b]
     assert differ == [EDITED_PARAGRAPH] and before.modified is None and after.modified
-    added = {c.id for c in second.article(plan.commented).comments} - {c.id for c in site.article(plan.commented).comments}
+    added = {c.id for c in second.article(plan.commented).comments} - {
+        c.id for c in site.article(plan.commented).comments
+    }
     assert added == {plan.new_comment_id}
-    removed = {c.id for c in site.article(plan.uncommented).comments} - {c.id for c in second.article(plan.uncommented).comments}
+    removed = {c.id for c in site.article(plan.uncommented).comments} - {
+        c.id for c in second.article(plan.uncommented).comments
+    }
     assert removed == {plan.removed_comment_id}
     assert site.footer.address != second.footer.address
     assert second.footer.address[0].encode() in second.render("/").body
@@ -389,7 +416,9 @@ def test_switching_editions_live_gives_304_for_unchanged_and_200_for_changed(cou
 
 
 def test_python_m_archiver_demo_serves_until_sigterm():
-    process = subprocess.Popen([sys.executable, "-m", "archiver.demo", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver.demo", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
     try:
         line = process.stdout.readline()
         assert line.startswith("Demo news site at http://127.0.0.1:")

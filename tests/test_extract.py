@@ -6,10 +6,12 @@ import pytest
 
 from archiver import EXTRACTOR_VERSION
 from archiver.errors import ExtractionError
-from archiver.extract import Extraction, decode_html, extract_page
+from archiver.extract.page import Extraction, decode_html, extract_page
 
 URL = "https://news.example.com/a/1"
-WESTERN = "<html><body><h1>Café</h1><p>Crème brûlée, naïve “quotes” — déjà vu. Der Müller aß grüne Äpfel.</p></body></html>"
+WESTERN = (
+    "<html><body><h1>Café</h1><p>Crème brûlée, naïve “quotes” — déjà vu. Der Müller aß grüne Äpfel.</p></body></html>"
+)
 JAPANESE = "<html><body><h1>日本語</h1><p>東京の天気は晴れです。これはテストの文章です。明日は雨が降るでしょう。</p></body></html>"
 
 
@@ -39,7 +41,7 @@ def test_header_charset_wins_over_wrong_meta():
 
 
 def test_meta_charset_used_without_header():
-    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=shift_jis"></head>' + JAPANESE[6:])
+    html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=shift_jis"></head>' + JAPANESE[6:]
     assert "東京の天気" in decode_html(html.encode("shift_jis")).text
 
 
@@ -83,7 +85,11 @@ def test_garbage_never_crashes(html):
 def test_extractor_version_and_canonical():
     html = b'<html><head><link rel="canonical" href="/b/2"><meta property="og:type" content="article"></head><body><p>x</p></body></html>'
     page = extract_page(html, URL)
-    assert (page.extractor, page.canonical_url, page.page_type) == (EXTRACTOR_VERSION, "https://news.example.com/b/2", "article")
+    assert (page.extractor, page.canonical_url, page.page_type) == (
+        EXTRACTOR_VERSION,
+        "https://news.example.com/b/2",
+        "article",
+    )
 
 
 def test_jsonld_metadata_first():
@@ -124,7 +130,7 @@ def test_quoted_social_post_in_article_is_kept_but_not_one_in_a_sidebar():
     html = f"""<html><body><main><article><h1>Plan approved</h1><div class="entry">
     <p>{para}</p><div class="embed"><blockquote class="twitter-tweet"><p>Work starts in spring, the mayor said today
     <a href="https://t.co/x">https://t.co/x</a></p>— Town Hall (@townhall) <a href="https://twitter.com/t/1">March 5, 2024</a></blockquote></div>
-    <p>{para.replace('council', 'board')}</p></div></article></main>
+    <p>{para.replace("council", "board")}</p></div></article></main>
     <aside class="feed"><blockquote class="twitter-tweet"><p>Sidebar feed post about something else entirely</p></blockquote></aside>
     </body></html>""".encode()
     body = extract_page(html, URL).body

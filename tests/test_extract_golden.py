@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver.bench.eval import compare_expected
-from archiver.extract import extract_page
+from archiver.extract.page import extract_page
+
+from .goldens import compare_expected
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = sorted(path.stem for path in GOLDEN.glob("*.html"))

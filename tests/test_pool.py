@@ -3,23 +3,27 @@
 import asyncio
 import os
 
-from archiver.analysis import PageAnalysis, analyze_page
+from archiver.crawl.analysis import PageAnalysis, analyze_page
+from archiver.crawl.pool import ExtractionPool
 from archiver.demo.seed import PARAGRAPHS, TITLE
 from archiver.errors import ExtractionError
-from archiver.pool import ExtractionPool
 
 URL = "https://news.test/2026/01/02/story/"
 
 
 def page(n: int) -> bytes:
     body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
-    return (f"<html><head><title>Page {n} {TITLE}</title></head><body><article><h1>Page {n} {TITLE}</h1>"
-            f"{body}</article></body></html>").encode()
+    return (
+        f"<html><head><title>Page {n} {TITLE}</title></head><body><article><h1>Page {n} {TITLE}</h1>"
+        f"{body}</article></body></html>"
+    ).encode()
 
 
 async def analyze_all(pool: ExtractionPool, pages: list[bytes], kill_one: bool = False):
-    tasks = [asyncio.create_task(pool.analyze(html, f"{URL}{n}/", {"Content-Type": "text/html"}))
-             for n, html in enumerate(pages)]
+    tasks = [
+        asyncio.create_task(pool.analyze(html, f"{URL}{n}/", {"Content-Type": "text/html"}))
+        for n, html in enumerate(pages)
+    ]
     if kill_one:
         await asyncio.sleep(0.05)
         while not pool._workers:

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import scrapy
 
-from archiver.queues import CompactFifoQueue, CompactQueue
+from archiver.crawl.queues import CompactFifoQueue, CompactQueue
 from archiver.store.frontier import FrontierEntry
 from spiders.news import NewsSpider
 
@@ -19,7 +19,15 @@ def queue_with_spider(cls=CompactQueue):
 
 def same_request(a: scrapy.Request, b: scrapy.Request) -> bool:
     return (a.url, a.method, a.callback, a.errback, a.meta, a.priority, a.headers, a.dont_filter) == (
-        b.url, b.method, b.callback, b.errback, b.meta, b.priority, b.headers, b.dont_filter)
+        b.url,
+        b.method,
+        b.callback,
+        b.errback,
+        b.meta,
+        b.priority,
+        b.headers,
+        b.dont_filter,
+    )
 
 
 def test_the_spiders_requests_wait_as_tuples_and_come_back_the_same():
@@ -55,8 +63,10 @@ def test_start_requests_come_back_in_order():
 
 def test_retries_redirects_and_changed_requests_are_kept_whole():
     queue, spider = queue_with_spider()
+
     def plain():
         return spider.request_for(FrontierEntry(f"{SITE}a.html", "page", 1))
+
     assert isinstance(spider.compact_request(plain()), tuple)
     retry = plain().replace(dont_filter=True, priority=-1)
     redirected = plain()

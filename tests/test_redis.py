@@ -25,8 +25,11 @@ def redis_server():
     """Debian's redis-server on a free loopback port, without persistence; gives its base URL."""
     binary = require("/usr/bin/redis-server")
     port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     client = redis.Redis(port=port)
     for _ in range(100):
         try:
@@ -48,13 +51,21 @@ def redis_url(redis_server):
 
 
 def worker(site_url: str, redis_url: str) -> subprocess.Popen:
-    return subprocess.Popen([ARCHIVER, "crawl", site_url, "--redis", redis_url, *FAST],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [ARCHIVER, "crawl", site_url, "--redis", redis_url, *FAST],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def ingester(redis_url: str, db) -> subprocess.Popen:
-    return subprocess.Popen([ARCHIVER, "ingest", "--redis", redis_url, "--db", str(db), "--idle", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [ARCHIVER, "ingest", "--redis", redis_url, "--db", str(db), "--idle", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def seed(site_url: str, redis_url: str) -> None:
@@ -86,7 +97,9 @@ def assert_archived_once(db, site_url: str) -> None:
     assert {row["url"] for row in archive["articles"].rows} == expected
     repeated = list(archive.query("SELECT url, count(*) AS n FROM captures GROUP BY url HAVING n > 1"))
     assert repeated == []
-    versions = list(archive.query("SELECT article_id, count(*) AS n FROM article_versions GROUP BY article_id HAVING n > 1"))
+    versions = list(
+        archive.query("SELECT article_id, count(*) AS n FROM article_versions GROUP BY article_id HAVING n > 1")
+    )
     assert versions == []
     crawls = list(archive["crawls"].rows)
     assert [c["status"] for c in crawls] == ["finished"]

@@ -11,8 +11,16 @@ from archiver.demo import serve_demo
 
 from .conftest import ARCHIVER, run_cli
 
-SLOW = ("--set", "CONCURRENT_REQUESTS=2", "--set", "DOWNLOAD_DELAY=0.03", "--set", "ARCHIVER_BATCH_SIZE=5",
-        "--set", "AUTOTHROTTLE_ENABLED=false")
+SLOW = (
+    "--set",
+    "CONCURRENT_REQUESTS=2",
+    "--set",
+    "DOWNLOAD_DELAY=0.03",
+    "--set",
+    "ARCHIVER_BATCH_SIZE=5",
+    "--set",
+    "AUTOTHROTTLE_ENABLED=false",
+)
 
 
 def count(db, sql) -> int:
@@ -30,8 +38,9 @@ def processes_of(db) -> list[str]:
 
 
 def crawl_until_killed(url: str, db, sql: str, threshold: int) -> None:
-    proc = subprocess.Popen([ARCHIVER, "crawl", url, "--db", str(db), *SLOW],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [ARCHIVER, "crawl", url, "--db", str(db), *SLOW], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while count(db, sql) < threshold and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -57,8 +66,9 @@ def check_consistent(db) -> None:
 def snapshot(db) -> tuple[list, list]:
     conn = sqlite3.connect(db)
     articles = sorted(r[0] for r in conn.execute("SELECT url FROM articles"))
-    comments = sorted(conn.execute(
-        "SELECT a.url, c.key, c.parent_key, c.text FROM comments c JOIN articles a ON a.id = c.article_id"))
+    comments = sorted(
+        conn.execute("SELECT a.url, c.key, c.parent_key, c.text FROM comments c JOIN articles a ON a.id = c.article_id")
+    )
     return articles, comments
 
 

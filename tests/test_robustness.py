@@ -11,16 +11,50 @@ from hypothesis import strategies as st
 
 from archiver.demo import serve_demo
 from archiver.errors import ExtractionError
-from archiver.extract import extract_page
+from archiver.extract.page import extract_page
 from archiver.store import Archive
-from archiver.store.schema import MIGRATIONS, LATEST
+from archiver.store.schema import LATEST, MIGRATIONS
 
 from .conftest import ARCHIVER, run_cli
 
-TAGS = st.sampled_from(["div", "p", "article", "footer", "ol", "li", "ul", "script", "time", "section", "span",
-                        "h1", "a", "form", "table", "td", "!--", "meta", "html", "body", "br", "iframe"])
-ATTRS = st.sampled_from(['', ' class="comment"', ' id="comments"', ' itemprop="text"', ' role="contentinfo"',
-                         ' class="depth-2 comment"', ' datetime="2026-13-45"', ' charset="klingon"'])
+TAGS = st.sampled_from(
+    [
+        "div",
+        "p",
+        "article",
+        "footer",
+        "ol",
+        "li",
+        "ul",
+        "script",
+        "time",
+        "section",
+        "span",
+        "h1",
+        "a",
+        "form",
+        "table",
+        "td",
+        "!--",
+        "meta",
+        "html",
+        "body",
+        "br",
+        "iframe",
+    ]
+)
+ATTRS = st.sampled_from(
+    [
+        "",
+        ' class="comment"',
+        ' id="comments"',
+        ' itemprop="text"',
+        ' role="contentinfo"',
+        ' class="depth-2 comment"',
+        ' datetime="2026-13-45"',
+        ' charset="klingon"',
+    ]
+)
 PIECE = st.one_of(
     st.builds(lambda t, a: f"<{t}{a}>", TAGS, ATTRS),
     st.builds(lambda t: f"</{t}>", TAGS),
@@ -52,8 +86,9 @@ def test_random_bytes_never_crash_extraction(data):
 def test_a_page_over_its_time_limit_is_recorded_and_the_crawl_goes_on(tmp_path):
     db = tmp_path / "archive.db"
     with serve_demo() as site:
-        result = run_cli("crawl", site.url, "--db", str(db), "--max-pages", "12",
-                         "--set", "ARCHIVER_MAX_PAGE_TIME=0.0001")
+        result = run_cli(
+            "crawl", site.url, "--db", str(db), "--max-pages", "12", "--set", "ARCHIVER_MAX_PAGE_TIME=0.0001"
+        )
     assert result.returncode == 0, result.stderr
     conn = sqlite3.connect(db)
     reasons = [r[0] for r in conn.execute("SELECT reason FROM captures WHERE decision = 'error'")]
@@ -82,9 +117,23 @@ def test_an_old_archive_is_migrated_in_place_after_a_backup(tmp_path):
 def test_a_second_crawl_of_the_same_source_is_refused_while_the_first_runs(tmp_path):
     db = tmp_path / "archive.db"
     with serve_demo() as site:
-        first = subprocess.Popen([ARCHIVER, "crawl", site.url, "--db", str(db), "--set", "DOWNLOAD_DELAY=0.2",
-                                  "--set", "CONCURRENT_REQUESTS=1", "--set", "AUTOTHROTTLE_ENABLED=false"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        first = subprocess.Popen(
+            [
+                ARCHIVER,
+                "crawl",
+                site.url,
+                "--db",
+                str(db),
+                "--set",
+                "DOWNLOAD_DELAY=0.2",
+                "--set",
+                "CONCURRENT_REQUESTS=1",
+                "--set",
+                "AUTOTHROTTLE_ENABLED=false",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not _running(db):

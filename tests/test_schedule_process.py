@@ -20,8 +20,10 @@ def finished_runs(db) -> list[tuple]:
         return []
     with sqlite3.connect(db, timeout=30) as conn:
         try:
-            return conn.execute("SELECT id, status, started_at, finished_at FROM crawls"
-                                " WHERE status NOT IN ('running', 'skipped') ORDER BY id").fetchall()
+            return conn.execute(
+                "SELECT id, status, started_at, finished_at FROM crawls"
+                " WHERE status NOT IN ('running', 'skipped') ORDER BY id"
+            ).fetchall()
         except sqlite3.OperationalError as error:  # the file exists, its tables not yet
             if "no such table" not in str(error):
                 raise
@@ -37,8 +39,10 @@ def wait_for_line(log, text: str, count: int, proc, timeout: float = 30) -> None
 
 def test_scheduler_runs_twice_without_overlap_and_stops_cleanly_on_sigterm(demo_site, tmp_path):
     config = tmp_path / "archiver.toml"
-    config.write_text(f'[sources.demo]\nurl = "{demo_site.url}"\nschedule = "* * * * * */10"\n'
-                      'revisit = {new_days = 2, new_every = "1h", old_every = "7d"}\n')
+    config.write_text(
+        f'[sources.demo]\nurl = "{demo_site.url}"\nschedule = "* * * * * */10"\n'
+        'revisit = {new_days = 2, new_every = "1h", old_every = "7d"}\n'
+    )
     db, log = tmp_path / "archive.db", tmp_path / "scheduler.log"
     args = ("--config", str(config), "--db", str(db))
     with log.open("w") as out:
@@ -62,8 +66,9 @@ def test_scheduler_runs_twice_without_overlap_and_stops_cleanly_on_sigterm(demo_
     assert output.strip().endswith("scheduler: stopped"), output
     assert "demo: stopping pid" in output
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT status, started_at, finished_at, scheduled_for FROM crawls"
-                            " WHERE status != 'skipped' ORDER BY id").fetchall()
+        rows = conn.execute(
+            "SELECT status, started_at, finished_at, scheduled_for FROM crawls WHERE status != 'skipped' ORDER BY id"
+        ).fetchall()
         locks = conn.execute("SELECT * FROM locks").fetchall()
     assert [r[0] for r in rows].count("finished") >= 2, output
     assert all(r[0] in ("finished", "interrupted") and r[2] and r[3] for r in rows), rows

@@ -5,7 +5,6 @@ import socket
 import subprocess
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -34,8 +33,11 @@ def test_the_served_archive_carries_our_metadata(served_archive):
 
 def test_public_mode_turns_off_arbitrary_sql(crawled_archive):
     port = free_port()
-    proc = subprocess.Popen([ARCHIVER, "serve", "--db", str(crawled_archive), "--port", str(port), "--public"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [ARCHIVER, "serve", "--db", str(crawled_archive), "--port", str(port), "--public"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/-/versions.json")
@@ -65,8 +67,9 @@ def test_the_article_list_and_the_seed_row_open_in_chromium(served_archive):
     shots = ROOT / "test-artifacts"
     shots.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True,
-                                    args=["--no-sandbox", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-background-networking"]
+        )
         page = browser.new_page()
         page.goto(served_archive + "/archive/articles")
         row = page.locator("tbody tr", has_text="Colombian President Petro").first

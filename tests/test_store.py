@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archiver.errors import ArchiveError
+from archiver.errors import StoreError
 from archiver.extract.model import Comment, Extraction, Footer
 from archiver.store import Archive, CaptureRecord
 from archiver.store.archive import connect
@@ -21,8 +21,16 @@ FOOTER = Footer(org="Test Media Ltd", address="1 Main St, Town", copyright="© 2
 
 
 def page(body="First paragraph.\n\nSecond one.", comments=(), footer=FOOTER, title="A story"):
-    return Extraction(url=URL, title=title, authors=("Ann Writer",), published="2026-01-02",
-                      body=body, comments=tuple(comments), footer=footer, extractor="test")
+    return Extraction(
+        url=URL,
+        title=title,
+        authors=("Ann Writer",),
+        published="2026-01-02",
+        body=body,
+        comments=tuple(comments),
+        footer=footer,
+        extractor="test",
+    )
 
 
 def comment(key, text, parent=None, position=0):
@@ -49,15 +57,24 @@ def test_a_changed_article_gets_a_new_version_and_an_unchanged_one_does_not(arch
     assert save(archive, page(body="First paragraph, corrected."), "2026-01-04T10:00:00+00:00").status == "changed"
     db = sqlite_utils.Database(tmp_path / "archive.db")
     article = next(db["articles"].rows)
-    assert (article["versions"], article["first_seen"][:10], article["last_seen"][:10]) == (2, "2026-01-02", "2026-01-04")
+    assert (article["versions"], article["first_seen"][:10], article["last_seen"][:10]) == (
+        2,
+        "2026-01-02",
+        "2026-01-04",
+    )
     assert [v["body"][:20] for v in db["article_versions"].rows_where(order_by="version")] == [
-        "First paragraph.\n\nSe", "First paragraph, cor"]
+        "First paragraph.\n\nSe",
+        "First paragraph, cor",
+    ]
 
 
 def test_comments_are_matched_by_key_and_removed_ones_stay_with_removed_at(archive, tmp_path):
-    save(archive, page(comments=[comment("c1", "first"), comment("c2", "second", "c1", 1)]), "2026-01-02T00:00:00+00:00")
-    outcome = save(archive, page(comments=[comment("c1", "first"), comment("c3", "third", None, 1)]),
-                   "2026-01-03T00:00:00+00:00")
+    save(
+        archive, page(comments=[comment("c1", "first"), comment("c2", "second", "c1", 1)]), "2026-01-02T00:00:00+00:00"
+    )
+    outcome = save(
+        archive, page(comments=[comment("c1", "first"), comment("c3", "third", None, 1)]), "2026-01-03T00:00:00+00:00"
+    )
     assert (outcome.comments_new, outcome.comments_removed) == (1, 1)
     rows = {r["key"]: r for r in sqlite_utils.Database(tmp_path / "archive.db")["comments"].rows}
     assert rows["c2"]["removed_at"].startswith("2026-01-03") and rows["c2"]["parent_key"] == "c1"
@@ -74,8 +91,11 @@ def test_footers_are_versioned_per_site(archive, tmp_path):
 
 
 def test_full_text_search_follows_every_write(archive, tmp_path):
-    save(archive, page(body="The mayor spoke about tramways.", comments=[comment("c1", "Nonsense about trams")]),
-         "2026-01-02T00:00:00+00:00")
+    save(
+        archive,
+        page(body="The mayor spoke about tramways.", comments=[comment("c1", "Nonsense about trams")]),
+        "2026-01-02T00:00:00+00:00",
+    )
     save(archive, page(body="The mayor spoke about bicycles."), "2026-01-03T00:00:00+00:00")
     conn = sqlite3.connect(tmp_path / "archive.db")
     assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'tramways'").fetchone()[0] == 0
@@ -125,13 +145,19 @@ def test_rows_another_tool_adds_are_found_once_the_index_is_rebuilt_as_the_readm
     conn = sqlite3.connect(tmp_path / "archive.db")
     with conn:
         article_id = conn.execute("SELECT id FROM articles").fetchone()[0]
-        conn.execute("INSERT INTO comments (article_id, key, position, text, first_seen, last_seen, extractor)"
-                     " VALUES (?, 'added', 9, 'Bicycles instead', '2026-01-03', '2026-01-03', 'hand')", (article_id,))
+        conn.execute(
+            "INSERT INTO comments (article_id, key, position, text, first_seen, last_seen, extractor)"
+            " VALUES (?, 'added', 9, 'Bicycles instead', '2026-01-03', '2026-01-03', 'hand')",
+            (article_id,),
+        )
     conn.close()
     assert matches(tmp_path, "comments_fts", "bicycles", check=False) == 0
     sqlite_utils_cli = Path(sys.executable).with_name("sqlite-utils")
-    subprocess.run([str(sqlite_utils_cli), "rebuild-fts", str(tmp_path / "archive.db"), "articles", "comments"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(sqlite_utils_cli), "rebuild-fts", str(tmp_path / "archive.db"), "articles", "comments"],
+        check=True,
+        capture_output=True,
+    )
     assert (matches(tmp_path, "comments_fts", "bicycles"), matches(tmp_path, "articles_fts", "tramways")) == (1, 1)
 
 
@@ -141,7 +167,7 @@ def test_an_archive_with_a_newer_schema_is_refused_untouched(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version=99")
     conn.close()
-    with pytest.raises(ArchiveError, match="newer"):
+    with pytest.raises(StoreError, match="newer"):
         Archive(path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
 
@@ -170,8 +196,11 @@ def test_two_processes_opening_a_new_archive_at_once_both_get_it(tmp_path):
 
 def test_the_store_gives_a_field_level_diff_between_versions(archive, tmp_path):
     save(archive, page(), "2026-01-02T10:00:00+00:00")
-    save(archive, page(body="First paragraph.\n\nSecond one, updated.", title="A corrected story"),
-         "2026-01-03T10:00:00+00:00")
+    save(
+        archive,
+        page(body="First paragraph.\n\nSecond one, updated.", title="A corrected story"),
+        "2026-01-03T10:00:00+00:00",
+    )
     diff = archive.version_diff(1, 1, 2)
     assert [f.field for f in diff.fields] == ["title", "body"]
     body = diff.fields[1].diff

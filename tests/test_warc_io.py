@@ -17,11 +17,11 @@ from .conftest import ARCHIVER, require, run_cli
 WARCIO = str(Path(ARCHIVER).with_name("warcio"))
 SAME = {
     "articles": "SELECT a.url, s.name, a.title, a.authors, a.published, a.body, a.first_seen, a.last_seen,"
-                " a.versions, a.comment_count FROM articles a JOIN sources s ON s.id = a.source_id",
+    " a.versions, a.comment_count FROM articles a JOIN sources s ON s.id = a.source_id",
     "comments": "SELECT a.url, c.key, c.parent_key, c.author, c.text, c.position, c.first_seen, c.last_seen,"
-                " c.removed_at FROM comments c JOIN articles a ON a.id = c.article_id",
+    " c.removed_at FROM comments c JOIN articles a ON a.id = c.article_id",
     "versions": "SELECT a.url, v.version, v.captured_at, v.title, v.body FROM article_versions v"
-                " JOIN articles a ON a.id = v.article_id",
+    " JOIN articles a ON a.id = v.article_id",
     "footers": "SELECT site, org, address, copyright, text, first_seen, last_seen FROM footers",
 }
 
@@ -65,11 +65,11 @@ def test_export_is_valid_warc_1_1_with_revisits_for_304s_and_article_metadata(ex
     types = [r["warc-type"] for r in records]
     assert types[0] == "warcinfo" and {"request", "response", "revisit", "metadata"} <= set(types)
     revisits = [r for r in records if r["warc-type"] == "revisit"]
-    assert all(r["warc-profile"].endswith("/revisit/server-not-modified") and r["warc-refers-to"]
-               for r in revisits)
+    assert all(r["warc-profile"].endswith("/revisit/server-not-modified") and r["warc-refers-to"] for r in revisits)
     metadata = [r for r in records if r["warc-type"] == "metadata"]
-    assert metadata and all(r["warc-concurrent-to"] and r["content-type"] == "application/warc-fields"
-                            for r in metadata)
+    assert metadata and all(
+        r["warc-concurrent-to"] and r["content-type"] == "application/warc-fields" for r in metadata
+    )
 
 
 def test_an_export_imported_into_an_empty_archive_gives_the_same_articles(two_editions, exported, tmp_path):
@@ -90,10 +90,25 @@ def test_an_export_imported_into_an_empty_archive_gives_the_same_articles(two_ed
 
 def test_a_wget_warc_of_the_demo_site_imports_with_all_its_articles(demo_site, tmp_path):
     wget = require("wget")
-    crawl = subprocess.run([wget, "--recursive", "--level=inf", "--no-verbose", "--delete-after",
-                            "--no-directories", "--warc-file=site", "--no-warc-keep-log", "--tries=1",
-                            "--timeout=10", demo_site.url], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120)
+    crawl = subprocess.run(
+        [
+            wget,
+            "--recursive",
+            "--level=inf",
+            "--no-verbose",
+            "--delete-after",
+            "--no-directories",
+            "--warc-file=site",
+            "--no-warc-keep-log",
+            "--tries=1",
+            "--timeout=10",
+            demo_site.url,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert crawl.returncode == 0, crawl.stderr[-500:]
     db = tmp_path / "archive.db"
     result = run_cli("import-warc", str(tmp_path / "site.warc.gz"), "--db", str(db), "--source", "courier")
@@ -115,7 +130,7 @@ def damaged_copy(exported: Path, tmp_path: Path, kind: str) -> Path:
         data = data[: offset + length // 2]
     else:
         middle = len(data) // 2
-        data[middle:middle + 400] = b"\x00garbage!" * 40 + b"\x00" * 40
+        data[middle : middle + 400] = b"\x00garbage!" * 40 + b"\x00" * 40
     path = tmp_path / f"{kind}.warc.gz"
     path.write_bytes(bytes(data))
     return path
@@ -134,17 +149,32 @@ def test_a_damaged_warc_gives_counted_skips_a_warning_and_exit_0(exported, tmp_p
 def test_bad_input_is_a_one_line_error_with_exit_2(exported, tmp_path):
     missing = run_cli("import-warc", str(tmp_path / "nope.warc.gz"), "--db", str(tmp_path / "a.db"))
     assert missing.returncode == 2 and "no such WARC file" in missing.stderr
-    bad_date = run_cli("export-warc", "--db", str(exported.parent / "archive.db"), "--since", "yesterday",
-                       "-o", str(tmp_path / "x.warc.gz"))
+    bad_date = run_cli(
+        "export-warc",
+        "--db",
+        str(exported.parent / "archive.db"),
+        "--since",
+        "yesterday",
+        "-o",
+        str(tmp_path / "x.warc.gz"),
+    )
     assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
-    no_source = run_cli("export-warc", "--db", str(exported.parent / "archive.db"), "--source", "nope",
-                        "-o", str(tmp_path / "x.warc.gz"))
+    no_source = run_cli(
+        "export-warc",
+        "--db",
+        str(exported.parent / "archive.db"),
+        "--source",
+        "nope",
+        "-o",
+        str(tmp_path / "x.warc.gz"),
+    )
     assert no_source.returncode == 2 and "no source named" in no_source.stderr
 
 
 def test_export_filters_by_date(exported, tmp_path):
     out = tmp_path / "none.warc.gz"
-    result = run_cli("export-warc", "--db", str(exported.parent / "archive.db"), "--until", "2000-01-01",
-                     "-o", str(out))
+    result = run_cli(
+        "export-warc", "--db", str(exported.parent / "archive.db"), "--until", "2000-01-01", "-o", str(out)
+    )
     assert result.returncode == 0 and "exported 0 captures" in result.stdout
     assert [r["warc-type"] for r in warc_index(out)] == ["warcinfo"]

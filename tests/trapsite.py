@@ -8,8 +8,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-WORDS = ("council budget river harbour school winter market railway museum hospital election festival "
-         "bridge library weather farmers students workers tourism energy water housing transport").split()
+WORDS = (
+    "council budget river harbour school winter market railway museum hospital election festival "
+    "bridge library weather farmers students workers tourism energy water housing transport"
+).split()
 
 
 def paragraphs(seed: int, count: int = 6) -> list[str]:
@@ -24,39 +26,62 @@ def paragraphs(seed: int, count: int = 6) -> list[str]:
 def article_html(n: int, title: str, extra: str = "", canonical: str | None = None) -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs(n)) + extra
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
-    return (f"<!doctype html><html><head><title>{title}</title>{link}"
-            f'<meta property="og:type" content="article"></head><body><article><h1>{title}</h1>'
-            f'<p class="byline">By Test Writer</p><time datetime="2026-01-{n:02d}">Jan {n}</time>{body}</article>'
-            f'<a href="https://offsite.example.net/x">elsewhere</a></body></html>')
+    return (
+        f"<!doctype html><html><head><title>{title}</title>{link}"
+        f'<meta property="og:type" content="article"></head><body><article><h1>{title}</h1>'
+        f'<p class="byline">By Test Writer</p><time datetime="2026-01-{n:02d}">Jan {n}</time>{body}</article>'
+        f'<a href="https://offsite.example.net/x">elsewhere</a></body></html>'
+    )
 
 
 ARTICLES = {f"/news/story-{n}/": n for n in range(1, 7)}
-ATOM = ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
-        '<entry><title>5</title><link href="/news/story-5/"/></entry></feed>')
-SITEMAP_INDEX = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                 '<sitemap><loc>{base}/nested-index.xml</loc></sitemap></sitemapindex>')
-NESTED_INDEX = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                '<sitemap><loc>{base}/news-sitemap.xml.gz</loc></sitemap></sitemapindex>')
-NEWS_SITEMAP = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-                'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-                '<url><loc>{base}/news/story-4/?utm_source=sitemap</loc><news:news><news:title>4</news:title>'
-                '</news:news></url><url><loc>{base}/legacy/</loc></url><url><loc>{base}/broken/</loc></url></urlset>')
+ATOM = (
+    '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+    '<entry><title>5</title><link href="/news/story-5/"/></entry></feed>'
+)
+SITEMAP_INDEX = (
+    '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    "<sitemap><loc>{base}/nested-index.xml</loc></sitemap></sitemapindex>"
+)
+NESTED_INDEX = (
+    '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    "<sitemap><loc>{base}/news-sitemap.xml.gz</loc></sitemap></sitemapindex>"
+)
+NEWS_SITEMAP = (
+    '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+    "<url><loc>{base}/news/story-4/?utm_source=sitemap</loc><news:news><news:title>4</news:title>"
+    "</news:news></url><url><loc>{base}/legacy/</loc></url><url><loc>{base}/broken/</loc></url></urlset>"
+)
 
 
 def homepage() -> str:
     links = [
-        '<a href="/news/story-1/">one</a>', '<a href="/news/story-1/?utm_campaign=x&fbclid=abc#comments">one again</a>',
-        '<a href="/go/story-2">two (redirect)</a>', '<a href="/news/story-3/?ref=home">three</a>',
-        '<a href="/calendar/2026/01/">calendar</a>', '<a href="/list?page=1">list</a>',
-        '<a href="/loop-a">loop</a>', '<a href="/slow/">slow</a>', '<a href="/error-500/">500</a>',
-        '<a href="/busy/">503</a>', '<a href="/huge/">huge</a>', '<a href="/bomb/">bomb</a>',
-        '<a href="/binary/">binary</a>', '<a href="/empty/">empty</a>', '<a href="/private/secret/">private</a>',
-        '<a href="https://offsite.example.net/">off-site</a>', '<a href="/news/story-6/">six</a>',
+        '<a href="/news/story-1/">one</a>',
+        '<a href="/news/story-1/?utm_campaign=x&fbclid=abc#comments">one again</a>',
+        '<a href="/go/story-2">two (redirect)</a>',
+        '<a href="/news/story-3/?ref=home">three</a>',
+        '<a href="/calendar/2026/01/">calendar</a>',
+        '<a href="/list?page=1">list</a>',
+        '<a href="/loop-a">loop</a>',
+        '<a href="/slow/">slow</a>',
+        '<a href="/error-500/">500</a>',
+        '<a href="/busy/">503</a>',
+        '<a href="/huge/">huge</a>',
+        '<a href="/bomb/">bomb</a>',
+        '<a href="/binary/">binary</a>',
+        '<a href="/empty/">empty</a>',
+        '<a href="/private/secret/">private</a>',
+        '<a href="https://offsite.example.net/">off-site</a>',
+        '<a href="/news/story-6/">six</a>',
         '<a href="/old-address/">moved (meta refresh)</a>',
     ]
-    return ('<!doctype html><html><head><title>Trap Times</title>'
-            '<link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>'
-            + " ".join(links) + "</body></html>")
+    return (
+        "<!doctype html><html><head><title>Trap Times</title>"
+        '<link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>'
+        + " ".join(links)
+        + "</body></html>"
+    )
 
 
 class TrapSite:
@@ -102,8 +127,9 @@ def make_handler(site: TrapSite):
 def route(h, site: TrapSite, path: str, query: dict, count: int) -> None:
     base = site.base
     if path == "/robots.txt":
-        return h.send(200, f"User-agent: *\nDisallow: /private/\nSitemap: {base}/sitemap_index.xml\n".encode(),
-                      "text/plain")
+        return h.send(
+            200, f"User-agent: *\nDisallow: /private/\nSitemap: {base}/sitemap_index.xml\n".encode(), "text/plain"
+        )
     if path == "/sitemap_index.xml":
         return h.send(200, SITEMAP_INDEX.format(base=base).encode(), "application/xml")
     if path == "/nested-index.xml":
@@ -123,8 +149,11 @@ def route(h, site: TrapSite, path: str, query: dict, count: int) -> None:
 
 def route_traps(h, site: TrapSite, path: str, query: dict, count: int) -> None:
     if path == "/old-address/":
-        return h.send(200, b'<html><head><META HTTP-EQUIV="REFRESH" CONTENT="0; URL=/moved-here/"></head>'
-                           b'<body>This page has moved.</body></html>')
+        return h.send(
+            200,
+            b'<html><head><META HTTP-EQUIV="REFRESH" CONTENT="0; URL=/moved-here/"></head>'
+            b"<body>This page has moved.</body></html>",
+        )
     if path == "/moved-here/":
         return h.send(200, article_html(13, "Moved story").encode())
     if path == "/go/story-2":
@@ -152,14 +181,21 @@ def route_traps(h, site: TrapSite, path: str, query: dict, count: int) -> None:
     if path == "/huge/":
         return h.send(200, b"<html><body>" + b"<p>filler text</p>" * 200_000 + b"</body></html>")
     if path == "/bomb/":
-        return h.send(200, gzip.compress(b"<html><body>" + b" " * 50_000_000 + b"</body></html>"),
-                      headers=[("Content-Encoding", "gzip")])
+        return h.send(
+            200,
+            gzip.compress(b"<html><body>" + b" " * 50_000_000 + b"</body></html>"),
+            headers=[("Content-Encoding", "gzip")],
+        )
     if path == "/binary/":
         return h.send(200, bytes(range(256)) * 64)
     if path == "/empty/":
         return h.send(200, b"")
     if path == "/legacy/":
-        text = article_html(11, "Caf\u00e9 cr\u00e8me at the Mus\u00e9e", extra="<p>A na\u00efve d\u00e9j\u00e0 vu over caf\u00e9 and cr\u00e8me br\u00fbl\u00e9e at the mus\u00e9e, \u00e0 bient\u00f4t, said the ma\u00eetre d'h\u00f4tel of the old brasserie.</p>")
+        text = article_html(
+            11,
+            "Caf\u00e9 cr\u00e8me at the Mus\u00e9e",
+            extra="<p>A na\u00efve d\u00e9j\u00e0 vu over caf\u00e9 and cr\u00e8me br\u00fbl\u00e9e at the mus\u00e9e, \u00e0 bient\u00f4t, said the ma\u00eetre d'h\u00f4tel of the old brasserie.</p>",
+        )
         return h.send(200, text.encode("windows-1252"), ctype="text/html")
     if path == "/broken/":
         html = article_html(12, "Broken markup story").replace("</p>", "").replace("</article>", "<div><span>")
@@ -186,7 +222,7 @@ class TrapServer:
         self.url = self.site.base + "/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "TrapServer":
+    def __enter__(self) -> TrapServer:
         self.thread.start()
         return self
 

@@ -37,11 +37,20 @@ edition 1, so only changed pages carry the new footer, a new ETag and a newer
 Last-Modified. `DemoSite.changes` names what changed.
 """
 
-from .model import Article, Author, Comment, Footer, Response, Section, Tag
-from .server import DemoServer, RequestRecord, serve_demo
-from .site import DemoSite
+from archiver.demo.model import Article, Author, Comment, Footer, Response, Section, Tag
+from archiver.demo.server import DemoServer, RequestRecord, serve_demo
+from archiver.demo.site import DemoSite
 
 __all__ = [
-    "Article", "Author", "Comment", "DemoServer", "DemoSite", "Footer", "RequestRecord",
-    "Response", "Section", "Tag", "serve_demo",
+    "Article",
+    "Author",
+    "Comment",
+    "DemoServer",
+    "DemoSite",
+    "Footer",
+    "RequestRecord",
+    "Response",
+    "Section",
+    "Tag",
+    "serve_demo",
 ]

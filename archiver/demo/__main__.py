@@ -7,12 +7,14 @@ import signal
 import sys
 import threading
 
-from .server import serve_demo
+from archiver.demo.server import serve_demo
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Give the command-line options."""
-    parser = argparse.ArgumentParser(prog="python -m archiver.demo", description="Serve The Meridian Courier, the demo news site.")
+    parser = argparse.ArgumentParser(
+        prog="python -m archiver.demo", description="Serve The Meridian Courier, the demo news site."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on, 0 for any free port (default 8000)")
     parser.add_argument("--edition", type=int, default=1, choices=(1, 2), help="content edition to serve (default 1)")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from . import seed
-from .catalog import slugify
-from .comments import comments_area
-from .layout import Context, Head, document, e, json_ld, time_tag
-from .model import Article, Page
-from .people import PUBLISHER, SITE_NAME
+from archiver.demo import seed
+from archiver.demo.catalog import slugify
+from archiver.demo.comments import comments_area
+from archiver.demo.layout import Context, Head, document, e, json_ld, time_tag
+from archiver.demo.model import Article, Page
+from archiver.demo.people import PUBLISHER
 
 CDN = "https://cdn.example.net"
 VIDEO = "https://video.example.org"
@@ -47,10 +47,15 @@ def structured_data(ctx: Context, article: Article) -> dict:
         "image": [image_url(article)],
         "datePublished": article.published.isoformat(),
         "dateModified": article.updated.isoformat(),
-        "author": [{"@type": "Person", "name": n, "url": ctx.url(ctx.catalog.author_named(n).url_path)}
-                   for n in article.authors],
-        "publisher": {"@type": "Organization", "name": PUBLISHER,
-                      "logo": {"@type": "ImageObject", "url": f"{CDN}/brand/courier-logo-600x60.png"}},
+        "author": [
+            {"@type": "Person", "name": n, "url": ctx.url(ctx.catalog.author_named(n).url_path)}
+            for n in article.authors
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": PUBLISHER,
+            "logo": {"@type": "ImageObject", "url": f"{CDN}/brand/courier-logo-600x60.png"},
+        },
         "articleSection": ctx.catalog.section(article.section).name,
         "keywords": list(article.tags),
         "inLanguage": "en-GB",
@@ -71,13 +76,14 @@ def image_url(article: Article) -> str:
 
 def audio_player(article: Article) -> str:
     """Give the "Listen to the article" widget that precedes the headline."""
+    post = article.post_id
     return (
-        '<div class="audio-player" data-post="%d">\n<p class="audio-label">%s</p>\n'
+        f'<div class="audio-player" data-post="{post}">\n<p class="audio-label">{seed.AUDIO_LABEL}</p>\n'
         '<button class="audio-play" type="button" aria-label="Play">▶</button>\n'
         '<span class="audio-time"><span class="current">0:00</span> / <span class="duration">0:00</span></span>\n'
-        '<audio preload="none" src="%s/tts/%d.mp3"></audio>\n'
+        f'<audio preload="none" src="{AUDIO}/tts/{post}.mp3"></audio>\n'
         '<button class="audio-speed" type="button">1x</button>\n</div>\n'
-    ) % (article.post_id, seed.AUDIO_LABEL, AUDIO, article.post_id)
+    )
 
 
 def byline(ctx: Context, article: Article) -> str:
@@ -166,9 +172,17 @@ def article_html(ctx: Context, article: Article) -> str:
         + audio_player(article)
         + '<header class="entry-header">\n'
         f'<p class="entry-category"><a href="{section.url_path}" rel="category tag">{e(section.name)}</a></p>\n'
-        f'<h1 class="entry-title">{e(article.title)}</h1>\n' + byline(ctx, article) + "</header>\n"
-        + share_bar(ctx, article) + lead_image(article) + entry_content(article) + fact_checker()
-        + tag_links(ctx, article) + "</article>\n" + related(ctx, article) + newsletter_box()
+        f'<h1 class="entry-title">{e(article.title)}</h1>\n'
+        + byline(ctx, article)
+        + "</header>\n"
+        + share_bar(ctx, article)
+        + lead_image(article)
+        + entry_content(article)
+        + fact_checker()
+        + tag_links(ctx, article)
+        + "</article>\n"
+        + related(ctx, article)
+        + newsletter_box()
     )
 
 
@@ -183,8 +197,12 @@ def newsletter_box() -> str:
 
 def render_article(ctx: Context, article: Article) -> Page:
     """Give the rendered article page."""
-    head = Head(article.title, article.url_path, description(article), meta_tags(ctx, article),
-                f"post-template-default single single-post postid-{article.post_id}")
+    head = Head(
+        article.title,
+        article.url_path,
+        description(article),
+        meta_tags(ctx, article),
+        f"post-template-default single single-post postid-{article.post_id}",
+    )
     body = document(ctx, head, article_html(ctx, article) + comments_area(article))
     return Page(body, "text/html; charset=utf-8", article.last_activity)
-

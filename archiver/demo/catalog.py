@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from datetime import datetime, timedelta, timezone
 
-from . import prose, seed
-from .briefs import BRIEFS, CULTURE, Brief
-from .model import Article, Author, Comment, Footer, Section, Tag
-from .people import AUTHORS, SECTIONS
+from archiver.demo import prose, seed
+from archiver.demo.briefs import BRIEFS, CULTURE, Brief
+from archiver.demo.model import Article, Author, Comment, Footer, Section, Tag
+from archiver.demo.people import AUTHORS, SECTIONS
 
-UTC = timezone.utc
+UTC = UTC
 # When each edition was "published": every date in an edition is at or before it.
 SNAPSHOTS = {1: datetime(2026, 1, 31, 23, 0, tzinfo=UTC), 2: datetime(2026, 2, 2, 12, 0, tzinfo=UTC)}
 FIRST_POST_ID = 4101
@@ -99,7 +99,9 @@ def thread_shape(rng, threads: int) -> list[int | None]:
     return parents
 
 
-def generated_comments(brief: Brief, slug: str, published: datetime, first_id: int, threads: int) -> tuple[Comment, ...]:
+def generated_comments(
+    brief: Brief, slug: str, published: datetime, first_id: int, threads: int
+) -> tuple[Comment, ...]:
     """Give the reader comments of a generated article, all dated before edition 1's snapshot."""
     rng = prose.seeded(slug + "#comments")
     parents = thread_shape(rng, threads)
@@ -115,8 +117,10 @@ def generated_comments(brief: Brief, slug: str, published: datetime, first_id: i
 
 
 # Articles that edition 2 changes, and the one with closed comments, always have comments.
-NEEDS_COMMENTS = {"canada-and-mexico-sign-agreement-on-seasonal-farm-workers",
-                  "budget-airline-skylark-reports-record-passenger-numbers"}
+NEEDS_COMMENTS = {
+    "canada-and-mexico-sign-agreement-on-seasonal-farm-workers",
+    "budget-airline-skylark-reports-record-passenger-numbers",
+}
 CLOSED_COMMENTS = slugify(CULTURE[0].title)
 
 
@@ -136,9 +140,17 @@ def article_from_brief(brief: Brief, post_id: int, order: int, first_id: int) ->
     names = tuple(a.name for slug_ in brief.authors for a in AUTHORS if a.slug == slug_)
     comments = generated_comments(brief, slug, published, first_id, thread_count(slug, order))
     return Article(
-        post_id, slug, brief.title, brief.section, names, published,
-        prose.paragraphs(brief, slug, published), brief.tags, comments,
-        comments_closed=slug == CLOSED_COMMENTS, image_caption=caption(brief),
+        post_id,
+        slug,
+        brief.title,
+        brief.section,
+        names,
+        published,
+        prose.paragraphs(brief, slug, published),
+        brief.tags,
+        comments,
+        comments_closed=slug == CLOSED_COMMENTS,
+        image_caption=caption(brief),
     )
 
 
@@ -151,8 +163,13 @@ def seed_comments(first_id: int) -> tuple[Comment, ...]:
     """Give the seed article's twenty comments in page order, each reply after its parent."""
     comments = []
     for thread in seed.THREADS:
-        top = Comment(first_id + len(comments), None, thread.comment.author,
-                      parse_time(thread.comment.published), thread.comment.text)
+        top = Comment(
+            first_id + len(comments),
+            None,
+            thread.comment.author,
+            parse_time(thread.comment.published),
+            thread.comment.text,
+        )
         reply = Comment(top.id + 1, top.id, thread.reply.author, parse_time(thread.reply.published), thread.reply.text)
         comments += [top, reply]
     return tuple(comments)
@@ -161,8 +178,15 @@ def seed_comments(first_id: int) -> tuple[Comment, ...]:
 def seed_article(post_id: int, first_id: int) -> Article:
     """Give the seed article exactly as the seed page has it."""
     return Article(
-        post_id, seed.SLUG, seed.TITLE, seed.SECTION, seed.AUTHORS, parse_time(seed.PUBLISHED),
-        seed.PARAGRAPHS, seed.TAGS, seed_comments(first_id),
+        post_id,
+        seed.SLUG,
+        seed.TITLE,
+        seed.SECTION,
+        seed.AUTHORS,
+        parse_time(seed.PUBLISHED),
+        seed.PARAGRAPHS,
+        seed.TAGS,
+        seed_comments(first_id),
         image_caption="The White House in Washington, where the two presidents are due to meet. Photograph: Courier staff",
     )
 
@@ -186,8 +210,7 @@ def recent_comments(articles: tuple[Article, ...], count: int = 5) -> tuple[Rece
     """Give the newest comments of the site, for the sidebar widget."""
     pairs = sorted(((c, a) for a in articles for c in a.comments), key=lambda p: p[0].published, reverse=True)
     return tuple(
-        RecentComment(c.author, a.title, f"{a.url_path}#{c.anchor}", excerpt(c.text))
-        for c, a in pairs[:count]
+        RecentComment(c.author, a.title, f"{a.url_path}#{c.anchor}", excerpt(c.text)) for c, a in pairs[:count]
     )
 
 

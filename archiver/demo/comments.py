@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .layout import e, long_date
-from .model import Article, Comment
+from archiver.demo.layout import e, long_date
+from archiver.demo.model import Article, Comment
 
 AVATAR = "https://secure.gravatar.example.com/avatar"
 
@@ -15,10 +15,14 @@ def comment_date(comment: Comment) -> str:
 
 def comment_body(article: Article, comment: Comment) -> str:
     """Give the <article> of one comment: author, date, text and the reply link."""
-    reply = "" if article.comments_closed else (
-        f'<div class="reply"><a rel="nofollow" class="comment-reply-link" href="#respond" '
-        f'data-commentid="{comment.id}" data-postid="{article.post_id}" '
-        f'aria-label="Reply to {e(comment.author)}">Reply</a></div>\n'
+    reply = (
+        ""
+        if article.comments_closed
+        else (
+            f'<div class="reply"><a rel="nofollow" class="comment-reply-link" href="#respond" '
+            f'data-commentid="{comment.id}" data-postid="{article.post_id}" '
+            f'aria-label="Reply to {e(comment.author)}">Reply</a></div>\n'
+        )
     )
     return (
         f'<article id="div-comment-{comment.id}" class="comment-body">\n'
@@ -41,7 +45,9 @@ def comment_item(article: Article, comment: Comment, depth: int) -> str:
     parent = " parent" if children else ""
     return (
         f'<li id="{comment.anchor}" class="comment {parity} depth-{depth}{parent}">\n'
-        + comment_body(article, comment) + replies + "</li>\n"
+        + comment_body(article, comment)
+        + replies
+        + "</li>\n"
     )
 
 

@@ -11,15 +11,20 @@ edition 1's comments, so that it does not change every page of the site.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 
-from .briefs import NEW_IN_EDITION_2, POLITICS
-from .catalog import (
-    FIRST_POST_ID, SNAPSHOTS, Catalog, article_from_brief, edition_one_articles,
-    parse_time, recent_comments, slugify,
+from archiver.demo.briefs import NEW_IN_EDITION_2, POLITICS
+from archiver.demo.catalog import (
+    FIRST_POST_ID,
+    SNAPSHOTS,
+    Catalog,
+    article_from_brief,
+    edition_one_articles,
+    parse_time,
+    recent_comments,
+    slugify,
 )
-from .model import Article, Comment
-from .people import FOOTERS
+from archiver.demo.model import Article, Comment
+from archiver.demo.people import FOOTERS
 
 EDITED_SLUG = slugify(POLITICS[2].title)
 EDITED_PARAGRAPH = 2
@@ -85,8 +90,12 @@ def changes(base: tuple[Article, ...]) -> EditionChanges:
     by_slug = {a.slug: a for a in base}
     last_id = max(c.id for a in base for c in a.comments)
     return EditionChanges(
-        EDITED_SLUG, COMMENTED_SLUG, last_id + 1,
-        UNCOMMENTED_SLUG, by_slug[UNCOMMENTED_SLUG].comments[-1].id, NEW_SLUG,
+        EDITED_SLUG,
+        COMMENTED_SLUG,
+        last_id + 1,
+        UNCOMMENTED_SLUG,
+        by_slug[UNCOMMENTED_SLUG].comments[-1].id,
+        NEW_SLUG,
     )
 
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from .article_page import description
-from .layout import Context
-from .listings import author_listing, section_listing, tag_listing
-from .model import Article, Page
-from .people import PUBLISHER, SITE_NAME, SITE_TAGLINE
+from archiver.demo.article_page import description
+from archiver.demo.layout import Context
+from archiver.demo.listings import author_listing, section_listing, tag_listing
+from archiver.demo.model import Article, Page
+from archiver.demo.people import PUBLISHER, SITE_NAME, SITE_TAGLINE
 
 XML = "application/xml; charset=utf-8"
 LAUNCH = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
@@ -71,7 +71,8 @@ def listing_paths(ctx: Context) -> list[tuple[str, datetime]]:
     listings += [author_listing(ctx, a.slug) for a in ctx.catalog.authors]
     return [
         (listing.path(n), max((a.published for a in listing.page(n)), default=LAUNCH))
-        for listing in listings for n in range(1, listing.page_count + 1)
+        for listing in listings
+        for n in range(1, listing.page_count + 1)
     ]
 
 

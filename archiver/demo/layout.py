@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
-from .catalog import Catalog
-from .model import Footer
-from .people import SITE_NAME, SITE_TAGLINE
+from archiver.demo.catalog import Catalog
+from archiver.demo.model import Footer
+from archiver.demo.people import SITE_NAME, SITE_TAGLINE
 
 # Links in the sidebar to the search page, which robots.txt disallows: a polite crawler skips them.
 TRENDING_SEARCHES = ("Petro", "housing bill", "floods", "lithium", "cup draw")
@@ -92,7 +92,7 @@ def masthead(ctx: Context) -> str:
         f'<nav class="main-navigation" aria-label="Sections"><ul>{links}</ul></nav>\n'
         '<form role="search" method="get" class="search-form" action="/search">'
         '<label>Search <input type="search" name="q" placeholder="Search the Courier"></label>'
-        "<button type=\"submit\">Search</button></form>\n</header>\n"
+        '<button type="submit">Search</button></form>\n</header>\n'
     )
 
 
@@ -135,7 +135,9 @@ def sidebar(ctx: Context) -> str:
     """Give the sidebar shown next to every page's main content."""
     return (
         '<aside id="secondary" class="widget-area" role="complementary">\n'
-        + recent_comments_widget(ctx) + newsletter_widget() + trending_widget()
+        + recent_comments_widget(ctx)
+        + newsletter_widget()
+        + trending_widget()
         + "</aside>\n"
     )
 
@@ -156,10 +158,14 @@ def document(ctx: Context, page: Head, main: str) -> bytes:
     """Give a whole HTML page, UTF-8 encoded: head, masthead, main content, sidebar, footer."""
     body_class = f' class="{page.body_class}"' if page.body_class else ""
     html = (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n' + head(ctx, page)
+        '<!DOCTYPE html>\n<html lang="en-GB">\n'
+        + head(ctx, page)
         + f'<body{body_class}>\n<a class="skip-link" href="#main">Skip to content</a>\n'
         + masthead(ctx)
         + f'<div id="content" class="site-content">\n<main id="main" class="site-main">\n{main}</main>\n'
-        + sidebar(ctx) + "</div>\n" + site_footer(ctx.footer) + "</body>\n</html>\n"
+        + sidebar(ctx)
+        + "</div>\n"
+        + site_footer(ctx.footer)
+        + "</body>\n</html>\n"
     )
     return html.encode("utf-8")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .article_page import description
-from .layout import Context, Head, document, e, time_tag
-from .model import Article, NotFound, Page
-from .people import SITE_NAME, SITE_TAGLINE
+from archiver.demo.article_page import description
+from archiver.demo.layout import Context, Head, document, e, time_tag
+from archiver.demo.model import Article, NotFound, Page
+from archiver.demo.people import SITE_NAME, SITE_TAGLINE
 
 PER_PAGE = 8
 HTML = "text/html; charset=utf-8"
@@ -37,7 +37,7 @@ class Listing:
         """Give the articles on page `number`."""
         if not 1 <= number <= self.page_count:
             raise NotFound(self.path(number))
-        return self.articles[(number - 1) * PER_PAGE: number * PER_PAGE]
+        return self.articles[(number - 1) * PER_PAGE : number * PER_PAGE]
 
 
 def byline_names(ctx: Context, article: Article) -> str:
@@ -63,7 +63,8 @@ def pagination(listing: Listing, number: int) -> str:
     if listing.page_count == 1:
         return ""
     links = [
-        f'<span aria-current="page" class="page-numbers current">{n}</span>' if n == number
+        f'<span aria-current="page" class="page-numbers current">{n}</span>'
+        if n == number
         else f'<a class="page-numbers" href="{listing.path(n)}">{n}</a>'
         for n in range(1, listing.page_count + 1)
     ]
@@ -71,7 +72,11 @@ def pagination(listing: Listing, number: int) -> str:
         links.insert(0, f'<a class="prev page-numbers" rel="prev" href="{listing.path(number - 1)}">« Newer</a>')
     if number < listing.page_count:
         links.append(f'<a class="next page-numbers" rel="next" href="{listing.path(number + 1)}">Older »</a>')
-    return '<nav class="navigation pagination" aria-label="Pages"><div class="nav-links">' + " ".join(links) + "</div></nav>\n"
+    return (
+        '<nav class="navigation pagination" aria-label="Pages"><div class="nav-links">'
+        + " ".join(links)
+        + "</div></nav>\n"
+    )
 
 
 def newest(articles: tuple[Article, ...], fallback: datetime) -> datetime:
@@ -91,7 +96,9 @@ def render_listing(ctx: Context, listing: Listing, number: int) -> Page:
     main = (
         f'<header class="page-header"><h1 class="page-title">{e(listing.title)}</h1>'
         + (f'<div class="archive-description"><p>{e(listing.intro)}</p></div>' if listing.intro else "")
-        + "</header>\n" + "".join(summary(ctx, a) for a in articles) + pagination(listing, number)
+        + "</header>\n"
+        + "".join(summary(ctx, a) for a in articles)
+        + pagination(listing, number)
     )
     head = Head(title, listing.path(number), listing.intro, tuple(links), listing.body_class)
     return Page(document(ctx, head, main), HTML, newest(articles, ctx.catalog.snapshot))
@@ -121,7 +128,9 @@ def author_listing(ctx: Context, slug: str) -> Listing:
     if author is None:
         raise NotFound(f"/author/{slug}/")
     articles = tuple(a for a in ctx.catalog.articles if author.name in a.authors)
-    return Listing(f"{author.name}, {author.role}", author.url_path, articles, author.bio, f"archive author author-{slug}")
+    return Listing(
+        f"{author.name}, {author.role}", author.url_path, articles, author.bio, f"archive author author-{slug}"
+    )
 
 
 def section_block(ctx: Context, slug: str) -> str:
@@ -150,7 +159,9 @@ def render_home(ctx: Context) -> Page:
     main = (
         f'<p class="today">{time_tag(ctx.catalog.snapshot)}</p>\n'
         '<section class="top-stories"><h1 class="screen-reader-text">Latest news</h1>\n'
-        + "".join(summary(ctx, a, 2) for a in latest) + "</section>\n" + editors_pick(ctx)
+        + "".join(summary(ctx, a, 2) for a in latest)
+        + "</section>\n"
+        + editors_pick(ctx)
         + "".join(section_block(ctx, s.slug) for s in ctx.catalog.sections)
     )
     head = Head(SITE_NAME, "/", SITE_TAGLINE, ('<meta property="og:type" content="website">',), "home blog")
@@ -161,9 +172,8 @@ def render_search(ctx: Context, query: str) -> Page:
     """Give the search results page (robots.txt keeps crawlers away from it)."""
     needle = query.strip().lower()
     found = tuple(a for a in ctx.catalog.articles if needle and needle in (a.title + " " + a.body).lower())
-    main = (
-        f'<header class="page-header"><h1 class="page-title">Search results for “{e(query)}”</h1></header>\n'
-        + ("".join(summary(ctx, a) for a in found) or '<p class="no-results">Nothing matched your search.</p>\n')
+    main = f'<header class="page-header"><h1 class="page-title">Search results for “{e(query)}”</h1></header>\n' + (
+        "".join(summary(ctx, a) for a in found) or '<p class="no-results">Nothing matched your search.</p>\n'
     )
     head = Head(f"Search: {query}", "/search", "", ('<meta name="robots" content="noindex, follow">',), "search")
     return Page(document(ctx, head, main), HTML, ctx.catalog.snapshot)
@@ -185,8 +195,10 @@ def render_not_found(ctx: Context, path: str) -> Page:
     main = (
         '<section class="error-404 not-found"><header class="page-header">'
         '<h1 class="page-title">Sorry, that page can’t be found.</h1></header>\n'
-        f'<p>Nothing lives at <code>{e(path)}</code>. It may have moved, or the address may be mistyped. '
+        f"<p>Nothing lives at <code>{e(path)}</code>. It may have moved, or the address may be mistyped. "
         'Try the <a href="/">homepage</a> or one of our sections.</p></section>\n'
     )
     head = Head("Page not found", path, "", ('<meta name="robots" content="noindex">',), "error404")
-    return Page(document(ctx, head, main), HTML, ctx.catalog.snapshot.replace(month=1, day=1, hour=0, minute=0), status=404)
+    return Page(
+        document(ctx, head, main), HTML, ctx.catalog.snapshot.replace(month=1, day=1, hour=0, minute=0), status=404
+    )

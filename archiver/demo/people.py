@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Author, Footer, Section
+from archiver.demo.model import Author, Footer, Section
 
 SITE_NAME = "The Meridian Courier"
 SITE_TAGLINE = "Independent news from Port Meridian and the world since 1887"
@@ -23,35 +23,73 @@ SECTIONS = (
 )
 
 AUTHORS = (
-    Author("elena-marsh", "Elena Marsh", "Latin America correspondent",
-           "Elena Marsh covers Latin America from Bogotá. She joined the Courier in 2019 after a decade at regional news agencies."),
-    Author("tom-achebe", "Tom Achebe", "Diplomatic editor",
-           "Tom Achebe writes about diplomacy, international institutions and security. He has reported from more than forty countries."),
-    Author("ruth-calloway", "Ruth Calloway", "Political editor",
-           "Ruth Calloway leads the Courier's political coverage and presents its weekly politics podcast."),
-    Author("samir-haddad", "Samir Haddad", "Parliamentary correspondent",
-           "Samir Haddad reports on parliament, elections and public spending."),
-    Author("ingrid-solberg", "Ingrid Solberg", "Business editor",
-           "Ingrid Solberg edits the business pages and writes about companies, trade and shipping."),
-    Author("owen-pryce", "Owen Pryce", "Economics correspondent",
-           "Owen Pryce covers the economy, banking and the labour market."),
-    Author("maya-lindqvist", "Maya Lindqvist", "Science correspondent",
-           "Maya Lindqvist writes about climate, space and health research. She trained as a marine biologist."),
-    Author("jonah-feld", "Jonah Feld", "Arts writer",
-           "Jonah Feld reviews exhibitions, theatre and film, and writes the Saturday culture column."),
-    Author("beatrice-okonkwo", "Beatrice Okonkwo", "Sports writer",
-           "Beatrice Okonkwo covers football and rugby across the region."),
+    Author(
+        "elena-marsh",
+        "Elena Marsh",
+        "Latin America correspondent",
+        "Elena Marsh covers Latin America from Bogotá. She joined the Courier in 2019 after a decade at regional news agencies.",
+    ),
+    Author(
+        "tom-achebe",
+        "Tom Achebe",
+        "Diplomatic editor",
+        "Tom Achebe writes about diplomacy, international institutions and security. He has reported from more than forty countries.",
+    ),
+    Author(
+        "ruth-calloway",
+        "Ruth Calloway",
+        "Political editor",
+        "Ruth Calloway leads the Courier's political coverage and presents its weekly politics podcast.",
+    ),
+    Author(
+        "samir-haddad",
+        "Samir Haddad",
+        "Parliamentary correspondent",
+        "Samir Haddad reports on parliament, elections and public spending.",
+    ),
+    Author(
+        "ingrid-solberg",
+        "Ingrid Solberg",
+        "Business editor",
+        "Ingrid Solberg edits the business pages and writes about companies, trade and shipping.",
+    ),
+    Author(
+        "owen-pryce",
+        "Owen Pryce",
+        "Economics correspondent",
+        "Owen Pryce covers the economy, banking and the labour market.",
+    ),
+    Author(
+        "maya-lindqvist",
+        "Maya Lindqvist",
+        "Science correspondent",
+        "Maya Lindqvist writes about climate, space and health research. She trained as a marine biologist.",
+    ),
+    Author(
+        "jonah-feld",
+        "Jonah Feld",
+        "Arts writer",
+        "Jonah Feld reviews exhibitions, theatre and film, and writes the Saturday culture column.",
+    ),
+    Author(
+        "beatrice-okonkwo",
+        "Beatrice Okonkwo",
+        "Sports writer",
+        "Beatrice Okonkwo covers football and rugby across the region.",
+    ),
 )
 
 FOOTERS = {
     1: Footer(
-        MISSION, PUBLISHER,
+        MISSION,
+        PUBLISHER,
         ("14 Chandlery Wharf", "Harbour Street", "Port Meridian PM1 4QX", "United Kingdom"),
         COPYRIGHT,
     ),
     # Edition 2: the publisher moved offices, so the footer's address changed.
     2: Footer(
-        MISSION, PUBLISHER,
+        MISSION,
+        PUBLISHER,
         ("Courier House, 3 Lantern Row", "Riverside Quarter", "Port Meridian PM2 7LD", "United Kingdom"),
         COPYRIGHT,
     ),
@@ -59,12 +97,34 @@ FOOTERS = {
 
 # Readers who comment on generated articles; none of them is on the staff.
 COMMENTERS = (
-    "Alan Whitcombe", "Bridget Nolan", "Chris Adeyemi", "Deborah Finch", "Eamon Kelly",
-    "Farah Siddiqui", "George Albright", "Helena Novak", "Ian Pritchard", "Joanna Wren",
-    "Kwame Asante", "Lucy Fairbairn", "Martin Osei", "Nadia Petrova", "Oliver Dunn",
-    "Patricia Gomez", "Quentin Hale", "Rosa Lindgren", "Stuart McAllister", "Tanya Brooks",
-    "Umar Farouk", "Vera Sokolova", "Wesley Crane", "Yasmin Clarke", "Zoe Hartley",
-    "Peter Lanyon", "Mei Tanaka", "Gordon Reeve",
+    "Alan Whitcombe",
+    "Bridget Nolan",
+    "Chris Adeyemi",
+    "Deborah Finch",
+    "Eamon Kelly",
+    "Farah Siddiqui",
+    "George Albright",
+    "Helena Novak",
+    "Ian Pritchard",
+    "Joanna Wren",
+    "Kwame Asante",
+    "Lucy Fairbairn",
+    "Martin Osei",
+    "Nadia Petrova",
+    "Oliver Dunn",
+    "Patricia Gomez",
+    "Quentin Hale",
+    "Rosa Lindgren",
+    "Stuart McAllister",
+    "Tanya Brooks",
+    "Umar Farouk",
+    "Vera Sokolova",
+    "Wesley Crane",
+    "Yasmin Clarke",
+    "Zoe Hartley",
+    "Peter Lanyon",
+    "Mei Tanaka",
+    "Gordon Reeve",
 )
 
 # A comment is an opening reaction followed by a point about the article's topic.

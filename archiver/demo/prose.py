@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .briefs import Brief
-from .people import COMMENT_OPENERS, COMMENT_POINTS, COMMENTERS, REPLIES
+from archiver.demo.briefs import Brief
+from archiver.demo.people import COMMENT_OPENERS, COMMENT_POINTS, COMMENTERS, REPLIES
 
 # Slots: {topic} {person} {surname} {Surname} {role} {org} {place} {figure} {weekday}.
 TEMPLATES = {
@@ -102,8 +102,15 @@ def slots(brief: Brief, published: datetime) -> dict[str, str]:
     surname = brief.person.split()[-1]
     weekday = WEEKDAYS[(published - timedelta(days=1)).weekday()]
     return dict(
-        topic=brief.topic, person=brief.person, surname=surname, Surname=surname,
-        role=brief.role, org=brief.org, place=brief.place, figure=brief.figure, weekday=weekday,
+        topic=brief.topic,
+        person=brief.person,
+        surname=surname,
+        Surname=surname,
+        role=brief.role,
+        org=brief.org,
+        place=brief.place,
+        figure=brief.figure,
+        weekday=weekday,
     )
 
 
@@ -140,9 +147,11 @@ class CommentWriter:
     names: Iterator[str]
 
     @classmethod
-    def for_article(cls, rng: random.Random, topic: str) -> "CommentWriter":
+    def for_article(cls, rng: random.Random, topic: str) -> CommentWriter:
         """Give a writer whose choices all come from `rng`."""
-        return cls(topic, deck(rng, COMMENT_OPENERS), deck(rng, COMMENT_POINTS), deck(rng, REPLIES), deck(rng, COMMENTERS))
+        return cls(
+            topic, deck(rng, COMMENT_OPENERS), deck(rng, COMMENT_POINTS), deck(rng, REPLIES), deck(rng, COMMENTERS)
+        )
 
     def comment(self) -> str:
         """Give a top-level comment: a reaction, then a point about the topic."""

@@ -20,8 +20,7 @@ TAGS = ("Colombia", "United States", "Diplomacy", "Latin America")
 AUDIO_LABEL = "Listen to the article"
 FACT_CHECK_TITLE = "Fact Checker"
 FACT_CHECK_TEXT = (
-    "Verify the accuracy of this article using The Disinformation Commission "
-    "analysis and real-time sources."
+    "Verify the accuracy of this article using The Disinformation Commission analysis and real-time sources."
 )
 
 PARAGRAPHS = (
@@ -67,63 +66,83 @@ def _thread(author: str, at: str, text: str, reply_author: str, reply_at: str, r
 
 THREADS = (
     _thread(
-        "Daniel Okafor", "23T11:04",
+        "Daniel Okafor",
+        "23T11:04",
         "Curious to hear more about the agenda for the Petro-Trump talks. Bilateral cooperation on issues like trade, security, and energy could be on the table.",
-        "Amelia Jackson", "23T11:37",
+        "Amelia Jackson",
+        "23T11:37",
         "The sanctions imposed on Petro and his family will likely be a key topic. Resolving those disputes could help improve overall relations.",
     ),
     _thread(
-        "Sophie Laurent", "23T11:52",
+        "Sophie Laurent",
+        "23T11:52",
         "The potential for a reset in US-Colombia relations is intriguing, but the path forward will likely be complex. Petro and Trump will need to navigate their differences skillfully.",
-        "John Hernandez", "23T12:20",
+        "John Hernandez",
+        "23T12:20",
         "Cooperation on issues like energy, trade, and security could be areas of mutual interest, but political hurdles remain.",
     ),
     _thread(
-        "Olivia H. Johnson", "23T12:41",
+        "Olivia H. Johnson",
+        "23T12:41",
         "It’s positive to see Petro and Trump engaging directly on these high-stakes issues. Their ability to find common ground will be crucial for the future of US-Colombia ties.",
-        "Michael Williams", "23T13:15",
+        "Michael Williams",
+        "23T13:15",
         "The meeting will be closely watched, as it could set the tone for the relationship between the two countries in the coming years.",
     ),
     _thread(
-        "Marcus Bell", "23T13:48",
+        "Marcus Bell",
+        "23T13:48",
         "Improving US-Colombia relations is important for regional stability and economic cooperation. This meeting could lay the groundwork for a more constructive partnership going forward.",
-        "Jennifer White", "23T14:06",
+        "Jennifer White",
+        "23T14:06",
         "It remains to be seen whether the two leaders can find a way to work together effectively despite their past disagreements.",
     ),
     _thread(
-        "Priya Raman", "23T14:30",
+        "Priya Raman",
+        "23T14:30",
         "Interesting to see the shift in US-Colombia relations. Petro and Trump meeting at the White House signals a potential thaw, but we’ll have to see what comes out of the discussions.",
-        "Jennifer White", "23T14:58",
+        "Jennifer White",
+        "23T14:58",
         "Diplomatic tensions have been high between the two countries, so this meeting could be an opportunity to reset the relationship.",
     ),
     _thread(
-        "Jennifer Davis", "23T15:22",
+        "Jennifer Davis",
+        "23T15:22",
         "The optimistic tone from both sides is encouraging, but the real test will be whether they can translate that into tangible outcomes. There’s a lot riding on this high-stakes White House encounter.",
-        "Thomas Reyes", "23T16:03",
+        "Thomas Reyes",
+        "23T16:03",
         "Petro and Trump have very different political ideologies, so navigating their differences productively will be key.",
     ),
     _thread(
-        "Linda S. Moore", "23T16:45",
+        "Linda S. Moore",
+        "23T16:45",
         "This high-stakes meeting represents a critical juncture for US-Colombia ties. Both leaders will be under pressure to demonstrate progress, but achieving meaningful results won’t be easy.",
-        "Grace Kim", "23T17:19",
+        "Grace Kim",
+        "23T17:19",
         "The ability to find common ground on sensitive issues like drug policy and foreign policy will be key to the success of this encounter.",
     ),
     _thread(
-        "Robert Chen", "23T18:02",
+        "Robert Chen",
+        "23T18:02",
         "This White House encounter represents a critical moment for US-Colombia relations. Both sides will need to demonstrate flexibility and a willingness to compromise to make progress.",
-        "Hannah Schultz", "23T18:40",
+        "Hannah Schultz",
+        "23T18:40",
         "Resolving the diplomatic disputes and sanctions will be an important early test of their ability to work together constructively.",
     ),
     _thread(
-        "William Turner", "23T19:27",
+        "William Turner",
+        "23T19:27",
         "The diplomatic tensions between the US and Colombia have been concerning, so this meeting is a welcome development. Hopefully, they can find a way to reset the relationship.",
-        "Carlos Mendoza", "23T20:11",
+        "Carlos Mendoza",
+        "23T20:11",
         "Cooperation on issues like counter-narcotics, trade, and energy could be a focus. But there are also complex political factors at play.",
     ),
     _thread(
-        "Isabella Williams", "23T21:05",
+        "Isabella Williams",
+        "23T21:05",
         "This meeting could be a chance for Colombia and the US to find common ground, despite their recent disagreements. Both sides will be looking to achieve some diplomatic wins.",
-        "Nathan Price", "24T08:33",
+        "Nathan Price",
+        "24T08:33",
         "It will be interesting to see if they can bridge the gaps on sensitive issues like drug policy and foreign policy.",
     ),
 )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 
-from .site import DemoSite
+from archiver.demo.site import DemoSite
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class DemoServer:
         site.warm()
         self.site = site
 
-    def start(self) -> "DemoServer":
+    def start(self) -> DemoServer:
         """Start serving in a daemon thread and give the server back."""
         self.site.warm()
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-site", daemon=True)
@@ -151,7 +151,7 @@ class DemoServer:
             self._thread = None
         self.httpd.server_close()
 
-    def __enter__(self) -> "DemoServer":
+    def __enter__(self) -> DemoServer:
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -17,12 +17,12 @@ from email.utils import format_datetime, parsedate_to_datetime
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
-from . import feeds, listings
-from .article_page import render_article
-from .catalog import Catalog, edition_one_articles
-from .editions import EditionChanges, build_catalog, changes
-from .layout import Context
-from .model import Article, Footer, NotFound, Page, Response
+from archiver.demo import feeds, listings
+from archiver.demo.article_page import render_article
+from archiver.demo.catalog import Catalog, edition_one_articles
+from archiver.demo.editions import EditionChanges, build_catalog, changes
+from archiver.demo.layout import Context
+from archiver.demo.model import Article, Footer, NotFound, Page, Response
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 ARTICLE_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)/$")
@@ -106,8 +106,10 @@ class DemoSite:
         self.catalog: Catalog = build_catalog(edition)
         self.previous = DemoSite(edition - 1, base_url) if edition > 1 else None
         self._rendered: dict[str, Response] = {}
-        self._static = {path: resources.files(__package__).joinpath("static").joinpath(name).read_bytes()
-                        for path, (name, _) in STATIC.items()}
+        self._static = {
+            path: resources.files(__package__).joinpath("static").joinpath(name).read_bytes()
+            for path, (name, _) in STATIC.items()
+        }
 
     @property
     def articles(self) -> list[Article]:

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import redis
 
-from ..errors import ConfigError
-from ..ingest import Ingester
-from ..items import FetchedItem
-from ..settings import ARCHIVER_SETTINGS
-from ..store import Archive
-from ..store import distributed as ledger
-from ..timeutil import now_iso
-from ..warc import WarcWriter
-from . import PROCESSING_KEY, RESULTS_KEY, RUNS_KEY, RedisKeys
-from .queue import requeue_expired
-from .results import Result
+from archiver.crawl.ingest import Ingester
+from archiver.crawl.items import FetchedItem
+from archiver.crawl.settings import ARCHIVER_SETTINGS
+from archiver.distributed import PROCESSING_KEY, RESULTS_KEY, RUNS_KEY, RedisKeys
+from archiver.distributed.queue import requeue_expired
+from archiver.distributed.results import Result
+from archiver.errors import ConfigError
+from archiver.extract.timeutil import now_iso
+from archiver.store import Archive
+from archiver.store import distributed as ledger
+from archiver.store.warcfiles import WarcWriter
 
 WAIT_SECONDS = 1  # how long one BLMOVE waits for a result
 
@@ -35,8 +35,9 @@ def connect(redis_url: str) -> redis.Redis:
         server = redis.Redis.from_url(redis_url, socket_timeout=30, socket_connect_timeout=10)
         server.ping()
     except (redis.RedisError, ValueError) as exc:
-        raise ConfigError(f"cannot reach Redis at {redis_url}: {exc}",
-                          "start redis-server or check the redis://HOST:PORT/DB URL") from exc
+        raise ConfigError(
+            f"cannot reach Redis at {redis_url}: {exc}", "start redis-server or check the redis://HOST:PORT/DB URL"
+        ) from exc
     return server
 
 
@@ -74,8 +75,7 @@ class Tally:
 class RedisIngester:
     """Move results from Redis into one archive until the distributed crawls are quiet."""
 
-    def __init__(self, server: redis.Redis, archive: Archive, warc_dir: Path, idle_time: float,
-                 batch_size: int = 200):
+    def __init__(self, server: redis.Redis, archive: Archive, warc_dir: Path, idle_time: float, batch_size: int = 200):
         self.server = server
         self.archive = archive
         self.warc_dir = warc_dir
@@ -147,8 +147,15 @@ class RedisIngester:
             return
         location = None
         if isinstance(item, FetchedItem):
-            location = state.warc.write_exchange(item.final_url, item.request_headers, item.status,
-                                                 item.headers, item.body, item.fetched_at, item.body_sha256)
+            location = state.warc.write_exchange(
+                item.final_url,
+                item.request_headers,
+                item.status,
+                item.headers,
+                item.body,
+                item.fetched_at,
+                item.body_sha256,
+            )
         state.ingester.store(item, location)
         self.tally.stored += 1
 
@@ -165,8 +172,9 @@ class RedisIngester:
             counts = self.archive.crawl(crawl_id).counts
             stamp = now[:19].replace("-", "").replace(":", "")
             warc = WarcWriter(self.warc_dir, f"redis-{crawl_id:06d}-{stamp}.warc.gz")
-            self.runs[result.run] = RunState(crawl_id, result.source, Ingester(self.archive, source.id, crawl_id, counts),
-                                             warc)
+            self.runs[result.run] = RunState(
+                crawl_id, result.source, Ingester(self.archive, source.id, crawl_id, counts), warc
+            )
         return self.runs[result.run]
 
     def record_counts(self, status: str, finished_at: str | None) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy_redis.queue import PriorityQueue
 
-from . import RedisKeys
-from .scripts import CLAIM_URL, POP_AND_LEASE, RELEASE_URLS, REQUEUE_EXPIRED
+from archiver.distributed import RedisKeys
+from archiver.distributed.scripts import CLAIM_URL, POP_AND_LEASE, RELEASE_URLS, REQUEUE_EXPIRED
 
 
 def lease_url(request) -> str:
@@ -59,4 +59,3 @@ def requeue_expired(server, keys: RedisKeys, max_attempts: int) -> int:
     """Give the expired leases of a source back to its queue; give how many there were."""
     script = server.register_script(REQUEUE_EXPIRED)
     return script(keys=[keys.leases, keys.requests, keys.attempts, keys.lost], args=[max_attempts])
-

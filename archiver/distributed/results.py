@@ -10,9 +10,9 @@ from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.picklecompat import dumps as dump_request
 
-from ..items import FetchedItem, SkippedItem
-from . import RESULTS_KEY, RUNS_KEY, RedisKeys
-from .scripts import HAND_OVER
+from archiver.crawl.items import FetchedItem, SkippedItem
+from archiver.distributed import RESULTS_KEY, RUNS_KEY, RedisKeys
+from archiver.distributed.scripts import HAND_OVER
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Result:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def loads(data: bytes) -> "Result":
+    def loads(data: bytes) -> Result:
         """Give the result read back from the results list."""
         return pickle.loads(data)
 

@@ -9,8 +9,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
-from . import RUNS_KEY
-from .queue import lease_url
+from archiver.distributed import RUNS_KEY
+from archiver.distributed.queue import lease_url
 
 # How often an idle worker asks Redis for work (Scrapy's own heartbeat is 5 s).
 POLL_SECONDS = 0.25
@@ -43,8 +43,9 @@ class RedisScheduler(Scheduler):
         # stats with a spider argument); these do the same without them.
         self.spider = spider
         self.source = spider.target.name
-        self.queue = load_object(self.queue_cls)(self.server, spider, self.queue_key % {"spider": spider.name},
-                                                 self.serializer)
+        self.queue = load_object(self.queue_cls)(
+            self.server, spider, self.queue_key % {"spider": spider.name}, self.serializer
+        )
         self.df = self.df or load_object(self.dupefilter_cls).from_spider(spider)
         if self.seed_only:
             self.server.hsetnx(RUNS_KEY, self.source, secrets.token_hex(8))

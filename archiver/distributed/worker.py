@@ -7,10 +7,10 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 
-from ..runner import crawl_settings, redis_settings
-from ..target import CrawlTarget
-from ..workerproc import collect_less
-from .ingester import connect
+from archiver.config import CrawlTarget
+from archiver.crawl.runner import crawl_settings, redis_settings
+from archiver.crawl.workers import collect_less
+from archiver.distributed.ingester import connect
 
 
 @dataclass(frozen=True)
@@ -43,5 +43,10 @@ def run_worker(target: CrawlTarget, redis_url: str, overrides: dict | None = Non
     collect_less()
     process.start()
     stats = crawler.stats
-    return WorkerRun(target.name, seed, stats.get_value("scheduler/enqueued/redis", 0),
-                     stats.get_value("archiver/redis_results", 0), stats.get_value("finish_reason", "?"))
+    return WorkerRun(
+        target.name,
+        seed,
+        stats.get_value("scheduler/enqueued/redis", 0),
+        stats.get_value("archiver/redis_results", 0),
+        stats.get_value("finish_reason", "?"),
+    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from ..sources import SourceConfig
-from ..store import Archive, CrawlRun
-from ..store import locks
-from ..store import schedules as rows
-from ..store.schedules import ScheduleRow
+from archiver.config import SourceConfig
+from archiver.store import Archive, CrawlRun, locks, typed_errors
+from archiver.store import schedules as rows
+from archiver.store.schedules import ScheduleRow
 
 
 def lock_name(source: str) -> str:
@@ -25,6 +24,7 @@ class Outcome:
     message: str | None = None
 
 
+@typed_errors
 class ScheduleBook:
     """Read and write what the scheduler keeps in one archive."""
 
@@ -69,8 +69,9 @@ class ScheduleBook:
         with self.archive.batch():
             return rows.claim_slot(self.conn, source_id, slot)
 
-    def record(self, source_id: int, status: str, started: str, finished: str, slot: str | None,
-               message: str) -> CrawlRun:
+    def record(
+        self, source_id: int, status: str, started: str, finished: str, slot: str | None, message: str
+    ) -> CrawlRun:
         """Add a run the scheduler decided itself (skipped, or failed to start) and give it."""
         with self.archive.batch():
             crawl_id = rows.add_run(self.conn, source_id, status, started, finished, slot, message)
@@ -88,8 +89,17 @@ class ScheduleBook:
         """Release a lock this scheduler took (a no-op when it is already gone)."""
         locks.release(self.conn, lock.name, lock.pid, lock.host)
 
-    def close_launched(self, source_id: int, pid: int, started: str, slot: str, now: str,
-                       exit_code: int, output: str, stopped: bool = False) -> Outcome:
+    def close_launched(
+        self,
+        source_id: int,
+        pid: int,
+        started: str,
+        slot: str,
+        now: str,
+        exit_code: int,
+        output: str,
+        stopped: bool = False,
+    ) -> Outcome:
         """Give how the crawl process `pid` ended: its crawls row stamped with `slot`, closed if it was
         left running, or a new row when the process died before opening one ('failed', or
         'interrupted' when the scheduler had `stopped` it)."""

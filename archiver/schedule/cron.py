@@ -10,20 +10,6 @@ from datetime import datetime, timedelta
 
 from croniter import croniter
 
-from ..errors import ConfigError
-
-CRON_HELP = 'e.g. "0 * * * *" (hourly), "30 6 * * *" (daily at 06:30 UTC) or "@daily"'
-
-
-def check_cron(expression: object, key: str = "schedule") -> str:
-    """Give the cron expression unchanged when croniter accepts it; ConfigError naming `key` otherwise."""
-    if not isinstance(expression, str) or not expression.strip():
-        raise ConfigError(f"{key}: must be a cron expression string", CRON_HELP)
-    expression = expression.strip()
-    if not croniter.is_valid(expression):
-        raise ConfigError(f"{key}: {expression!r} is not a valid cron expression", CRON_HELP)
-    return expression
-
 
 def next_run(expression: str, after: datetime) -> datetime:
     """Give the first time of the schedule strictly after `after` (aware, UTC)."""

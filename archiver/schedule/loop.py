@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
-from ..errors import ConfigError
-from ..sources import SourceConfig, load_config
-from ..store.locks import Lock, LockHeld
-from .book import Outcome, ScheduleBook
-from .plan import iso, plan_source
+from archiver.config import SourceConfig, load_config
+from archiver.errors import ConfigError
+from archiver.extract.timeutil import iso
+from archiver.schedule.book import Outcome, ScheduleBook
+from archiver.schedule.plan import plan_source
+from archiver.store.locks import Lock, LockHeld
 
 
 class Handle(Protocol):
@@ -52,16 +54,25 @@ class Launched:
 def describe(outcome: Outcome) -> str:
     """Give the one-line report of a finished run."""
     run, c = outcome.run, outcome.run.counts
-    text = (f"crawl {run.id} {run.status}: fetched {c.fetched}, discovered {c.discovered}, articles "
-            f"{c.articles_new} new, {c.articles_changed} changed, errors {c.errors}")
+    text = (
+        f"crawl {run.id} {run.status}: fetched {c.fetched}, discovered {c.discovered}, articles "
+        f"{c.articles_new} new, {c.articles_changed} changed, errors {c.errors}"
+    )
     return text + (f" ({outcome.message})" if outcome.message else "")
 
 
 class Scheduler:
     """Runs the schedules of the sources in `config` against the archive behind `book`."""
 
-    def __init__(self, config: Path, book: ScheduleBook, launcher: Launcher, clock: Callable[[], datetime],
-                 report: Callable[[str], None] = print, pid: int | None = None):
+    def __init__(
+        self,
+        config: Path,
+        book: ScheduleBook,
+        launcher: Launcher,
+        clock: Callable[[], datetime],
+        report: Callable[[str], None] = print,
+        pid: int | None = None,
+    ):
         self.config = config
         self.book = book
         self.launcher = launcher
@@ -134,9 +145,16 @@ class Scheduler:
             if code is None:
                 continue
             del self.running[name]
-            outcome = self.book.close_launched(launched.source_id, launched.handle.pid, launched.started,
-                                               launched.slot, iso(now), code, launched.handle.tail(),
-                                               self.stopping)
+            outcome = self.book.close_launched(
+                launched.source_id,
+                launched.handle.pid,
+                launched.started,
+                launched.slot,
+                iso(now),
+                code,
+                launched.handle.tail(),
+                self.stopping,
+            )
             self.book.release(launched.lock)
             self.outcomes.append(outcome)
             self.say(now, name, describe(outcome))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..sources import SourceConfig
-from ..store.schedules import ScheduleRow
-from .cron import due_slot, next_run
+from archiver.config import SourceConfig
+from archiver.extract.timeutil import parse_time
+from archiver.schedule.cron import due_slot, next_run
+from archiver.store.schedules import ScheduleRow
 
 
 @dataclass(frozen=True)
@@ -19,16 +20,6 @@ class SourcePlan:
     state: str  # "scheduled", "paused", "disabled" or "unscheduled"
     next_run: datetime | None = None
     due: datetime | None = None
-
-
-def parse_time(text: str) -> datetime:
-    """Give an aware datetime from the archive's ISO 8601 text."""
-    return datetime.fromisoformat(text)
-
-
-def iso(moment: datetime) -> str:
-    """Give a moment as the archive keeps it: ISO 8601, whole seconds."""
-    return moment.replace(microsecond=0).isoformat()
 
 
 def base_time(row: ScheduleRow) -> datetime:
@@ -49,5 +40,6 @@ def plan_source(source: SourceConfig, row: ScheduleRow | None, now: datetime) ->
     if row.paused:
         return SourcePlan(source.name, source.schedule, "paused")
     base = base_time(row)
-    return SourcePlan(source.name, source.schedule, "scheduled", next_run(source.schedule, base),
-                      due_slot(source.schedule, base, now))
+    return SourcePlan(
+        source.name, source.schedule, "scheduled", next_run(source.schedule, base), due_slot(source.schedule, base, now)
+    )

@@ -61,14 +61,29 @@ class CrawlLauncher:
 
     def command(self, name: str) -> list[str]:
         """Give the command line of a crawl of the source `name`."""
-        return [sys.executable, "-m", "archiver.cli", "crawl", name,
-                "--config", str(self.config.resolve()), "--db", str(self.db.resolve())]
+        return [
+            sys.executable,
+            "-m",
+            "archiver.cli",
+            "crawl",
+            name,
+            "--config",
+            str(self.config.resolve()),
+            "--db",
+            str(self.db.resolve()),
+        ]
 
     def start(self, name: str) -> CrawlProcess:
         """Start a crawl of the source `name` in its own session (a terminal's Ctrl-C reaches the
         scheduler only, which then stops the crawl once, cleanly)."""
         output = tempfile.TemporaryFile()
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        popen = subprocess.Popen(self.command(name), stdout=output, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        popen = subprocess.Popen(
+            self.command(name),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
         return CrawlProcess(popen, output)

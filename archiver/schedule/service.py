@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import signal
 import socket
-import sqlite3
 import threading
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
-from ..errors import ArchiverError
-from ..store import Archive
-from .book import ScheduleBook
-from .loop import Scheduler
-from .plan import iso
-from .process import CrawlLauncher
-
-
-def utc_now() -> datetime:
-    """Give the current time, aware, in UTC, whole seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+from archiver.errors import ArchiverError
+from archiver.extract.timeutil import iso, utc_now
+from archiver.schedule.book import ScheduleBook
+from archiver.schedule.loop import Scheduler
+from archiver.schedule.process import CrawlLauncher
+from archiver.store import Archive
 
 
 def stop_on_signals(stop: threading.Event) -> None:
@@ -29,8 +23,15 @@ def stop_on_signals(stop: threading.Event) -> None:
         signal.signal(signum, lambda *_: stop.set())
 
 
-def run_scheduler(config: Path, db: Path, once: bool, report: Callable[[str], None], grace: float = 60.0,
-                  poll: float = 1.0, clock: Callable[[], datetime] = utc_now) -> int:
+def run_scheduler(
+    config: Path,
+    db: Path,
+    once: bool,
+    report: Callable[[str], None],
+    grace: float = 60.0,
+    poll: float = 1.0,
+    clock: Callable[[], datetime] = utc_now,
+) -> int:
     """Run the schedules until SIGTERM/SIGINT (or, with `once`, what is due now); give the exit code:
     0, or 1 when `once` and a run failed."""
     stop = threading.Event()
@@ -39,8 +40,10 @@ def run_scheduler(config: Path, db: Path, once: bool, report: Callable[[str], No
         book = ScheduleBook(archive, socket.gethostname())
         scheduler = Scheduler(config, book, CrawlLauncher(config, db), clock, report)
         scheduler.load()
-        report(f"{iso(clock())} scheduler: {'running what is due' if once else 'started'} "
-               f"({config} -> {db}, pid {scheduler.pid})")
+        report(
+            f"{iso(clock())} scheduler: {'running what is due' if once else 'started'} "
+            f"({config} -> {db}, pid {scheduler.pid})"
+        )
         loop(scheduler, stop, once, poll)
         scheduler.shutdown(grace)
         report(f"{iso(clock())} scheduler: stopped")
@@ -64,5 +67,5 @@ def survive(scheduler: Scheduler) -> None:
     long-lived scheduler keeps its running crawls and tries again on the next tick."""
     try:
         scheduler.tick()
-    except (ArchiverError, sqlite3.Error) as exc:
+    except ArchiverError as exc:
         scheduler.report(f"{iso(scheduler.clock())} scheduler: {exc}; trying again")

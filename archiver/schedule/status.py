@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import ArchiveError, ConfigError
-from ..sources import SourceConfig, find_source, load_config, set_schedule
-from ..store import Archive
-from ..store.health import RunHealth, source_health
-from ..store.schedules import get_schedule
-from .book import ScheduleBook
-from .plan import SourcePlan, iso, plan_source
+from archiver.config import SourceConfig, find_source, load_config, set_schedule
+from archiver.errors import ConfigError, StoreError
+from archiver.extract.timeutil import iso
+from archiver.schedule.book import ScheduleBook
+from archiver.schedule.plan import SourcePlan, plan_source
+from archiver.store import Archive
+from archiver.store.health import RunHealth, source_health
+from archiver.store.schedules import get_schedule
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,12 @@ def status_of(archive: Archive, source: SourceConfig, now: datetime) -> Schedule
     """Give one source's status: plan from its schedule row, newest run's health (nothing written)."""
     try:
         source_id = archive.source(source.name).id
-    except ArchiveError:  # never crawled nor scheduled in this archive
+    except StoreError:  # never crawled nor scheduled in this archive
         return ScheduleStatus(plan_source(source, None, now), None)
     health = source_health(archive.conn, source.name, limit=1)
-    return ScheduleStatus(plan_source(source, get_schedule(archive.conn, source_id), now),
-                          health[0] if health else None)
+    return ScheduleStatus(
+        plan_source(source, get_schedule(archive.conn, source_id), now), health[0] if health else None
+    )
 
 
 def percent(share: float | None) -> str:
@@ -58,15 +60,18 @@ def format_status(status: ScheduleStatus, now: datetime) -> list[str]:
     if status.last is None:
         return lines + ["  last run: none"]
     run = status.last.run
-    lines.append(f"  last run: crawl {run.crawl_id} {run.status}, started {run.started_at}, "
-                 f"finished {run.finished_at or '-'}")
+    lines.append(
+        f"  last run: crawl {run.crawl_id} {run.status}, started {run.started_at}, finished {run.finished_at or '-'}"
+    )
     if run.status == "skipped" or (run.message and not run.status.startswith("finished")):
         lines.append(f"    {run.message or ''}")
     else:
-        lines.append(f"    discovered {run.discovered}, fetched {run.fetched} (not modified {run.not_modified}), "
-                     f"archived {run.archived} ({run.articles_new} new, {run.articles_changed} changed), "
-                     f"errors {run.errors}; with date {percent(status.last.date_share)}, with author "
-                     f"{percent(status.last.author_share)}, body >= 500 chars {percent(status.last.long_share)}")
+        lines.append(
+            f"    discovered {run.discovered}, fetched {run.fetched} (not modified {run.not_modified}), "
+            f"archived {run.archived} ({run.articles_new} new, {run.articles_changed} changed), "
+            f"errors {run.errors}; with date {percent(status.last.date_share)}, with author "
+            f"{percent(status.last.author_share)}, body >= 500 chars {percent(status.last.long_share)}"
+        )
     flags = status.last.flags
     return lines + [f"  health: {'WARNING ' + ', '.join(flags) if flags else 'ok'}"]
 

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from ..errors import ArchiveError
-from ..extract.model import Extraction
-from . import articles, crawls, diffs, frontier, locks
-from . import warcs
-from .archive import commit, open_connection, transaction
-from .search_index import forget_new_rows
-from .records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
+from archiver.errors import StoreError
+from archiver.extract.model import Extraction
+from archiver.store import articles, crawls, diffs, frontier, locks, warcs
+from archiver.store.archive import commit, open_connection, transaction, typed_errors
+from archiver.store.records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
+from archiver.store.search_index import forget_new_rows
 
-__all__ = ["Archive", "ArticleOutcome", "CaptureRecord", "CrawlCounts", "CrawlRun", "Source", "Validators"]
+__all__ = [
+    "Archive",
+    "ArticleOutcome",
+    "CaptureRecord",
+    "CrawlCounts",
+    "CrawlRun",
+    "Source",
+    "Validators",
+    "typed_errors",
+]
 
 
+@typed_errors
 class Archive:
     """An open archive file: writes go through its methods, inside `batch()` transactions."""
 
@@ -30,14 +39,14 @@ class Archive:
         """Close the connection (a WAL checkpoint happens on the last close)."""
         self.conn.close()
 
-    def __enter__(self) -> "Archive":
+    def __enter__(self) -> Archive:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     @contextmanager
-    def batch(self) -> Iterator["Archive"]:
+    def batch(self) -> Iterator[Archive]:
         """Group the writes of the block in one transaction."""
         with transaction(self.conn):
             yield self
@@ -72,20 +81,28 @@ class Archive:
         with self.batch():
             return crawls.start_crawl(self.conn, source_id, now, config, os.getpid())
 
-    def finish_crawl(self, crawl_id: int, status: str, counts: CrawlCounts, now: str | None,
-                     message: str | None = None) -> None:
+    def finish_crawl(
+        self, crawl_id: int, status: str, counts: CrawlCounts, now: str | None, message: str | None = None
+    ) -> None:
         """Record a crawl run's counts and status (`now=None` keeps it open)."""
         with self.batch():
             crawls.finish_crawl(self.conn, crawl_id, status, counts, now, message)
 
     def check_not_crawling(self, source_name: str) -> None:
-        """Raise ArchiveError when another live process is crawling this source now."""
+        """Raise StoreError when another live process is crawling this source now."""
         row = self.conn.execute("SELECT id FROM sources WHERE name = ?", (source_name,)).fetchone()
         unfinished = frontier.unfinished_crawl(self.conn, row[0]) if row else None
-        if unfinished and unfinished[1] == "running" and unfinished[2] != os.getpid() \
-                and unfinished[2] and locks.pid_alive(unfinished[2]):
-            raise ArchiveError(f"source {source_name!r} is being crawled by process {unfinished[2]} right now",
-                               "wait for it to finish or stop it")
+        if (
+            unfinished
+            and unfinished[1] == "running"
+            and unfinished[2] != os.getpid()
+            and unfinished[2]
+            and locks.pid_alive(unfinished[2])
+        ):
+            raise StoreError(
+                f"source {source_name!r} is being crawled by process {unfinished[2]} right now",
+                "wait for it to finish or stop it",
+            )
 
     def resume_or_start(self, source_id: int, now: str, config: dict | None = None) -> tuple[int, bool]:
         """Give (crawl id, resumed): the source's unfinished crawl reopened, or a new one."""
@@ -117,16 +134,18 @@ class Archive:
         """Give one crawl run."""
         return crawls.get_crawl(self.conn, crawl_id)
 
-    def add_capture(self, crawl_id: int | None, source_id: int | None, capture: CaptureRecord,
-                    links: list[tuple[str, str]] = ()) -> int:
+    def add_capture(
+        self, crawl_id: int | None, source_id: int | None, capture: CaptureRecord, links: list[tuple[str, str]] = ()
+    ) -> int:
         """Record one capture and its off-site links (call inside `batch()`)."""
         capture_id = crawls.add_capture(self.conn, crawl_id, source_id, capture)
         if links:
             crawls.add_links(self.conn, capture_id, list(links))
         return capture_id
 
-    def save_article(self, source_id: int, capture_id: int | None, url: str, extraction: Extraction,
-                     now: str) -> ArticleOutcome:
+    def save_article(
+        self, source_id: int, capture_id: int | None, url: str, extraction: Extraction, now: str
+    ) -> ArticleOutcome:
         """Store one extracted article (call inside `batch()`)."""
         return articles.save_article(self.conn, source_id, capture_id, url, extraction, now)
 

@@ -2,21 +2,68 @@
 
 from __future__ import annotations
 
-import shutil
+import functools
+import inspect
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
-from ..errors import ArchiveError
-from .schema import LATEST, MIGRATIONS
-from .search_index import ArchiveConnection, forget_new_rows, index_new_rows
+from archiver.errors import StoreError
+from archiver.store.schema import LATEST, MIGRATIONS
+from archiver.store.search_index import ArchiveConnection, forget_new_rows, index_new_rows
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def typed_errors(cls: type) -> type:
+    """Give `cls` with every public method turning sqlite3 errors into StoreError (as sqlite-utils does).
+
+    Iterators that a method gives back are wrapped too, so an error met while reading rows is typed.
+    """
+    for name, value in list(vars(cls).items()):
+        if callable(value) and not name.startswith("_") and not isinstance(value, (staticmethod, classmethod)):
+            setattr(cls, name, typed_method(value))
+    return cls
+
+
+def typed_method(method):
+    """Give `method` with sqlite3 errors raised as StoreError."""
+
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        try:
+            result = method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(f"archive error: {exc}", "check the archive file and the disk") from exc
+        return typed_iterator(result) if inspect.isgenerator(result) else result
+
+    return call
+
+
+def typed_iterator(rows: Iterator) -> Iterator:
+    """Give the items of `rows`, with sqlite3 errors raised as StoreError."""
+    try:
+        yield from rows
+    except sqlite3.Error as exc:
+        raise StoreError(f"archive error: {exc}", "check the archive file and the disk") from exc
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """Give a read-only connection to an archive file that may be shared between threads."""
+    try:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
+
+
+def sqlite_version() -> str:
+    """Give the version of the SQLite library the archive is written with."""
+    return sqlite3.sqlite_version
 
 
 @dataclass(frozen=True)
@@ -29,33 +76,34 @@ class ArchiveInfo:
 
 
 def check_archive_file(path: Path) -> None:
-    """Raise ArchiveError unless `path` is absent, empty or an SQLite file."""
+    """Raise StoreError unless `path` is absent, empty or an SQLite file."""
     if not path.exists() or path.stat().st_size == 0:
         return
     if path.is_dir():
-        raise ArchiveError(f"{path} is a directory, not an archive", "give the path of an archive file")
+        raise StoreError(f"{path} is a directory, not an archive", "give the path of an archive file")
     with path.open("rb") as f:
         head = f.read(len(SQLITE_MAGIC))
     if head != SQLITE_MAGIC:
-        raise ArchiveError(f"{path} is not an archive (not an SQLite file)", "check the --db path")
+        raise StoreError(f"{path} is not an archive (not an SQLite file)", "check the --db path")
 
 
 def connect(path: Path, timeout: float = 30.0, attempts: int = 5) -> ArchiveConnection:
     """Give a connection in autocommit mode with WAL, foreign keys and a busy timeout."""
     for attempt in range(attempts):
         try:
-            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False,
-                                   factory=ArchiveConnection)
+            conn = sqlite3.connect(
+                str(path), timeout=timeout, isolation_level=None, check_same_thread=False, factory=ArchiveConnection
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             break
         except sqlite3.OperationalError as exc:
             # Another process closing the last connection removes the -wal and -shm files; opening
             # at that very moment fails with "disk I/O error": a moment later it works.
             if "disk I/O" not in str(exc) or attempt == attempts - 1:
-                raise ArchiveError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
+                raise StoreError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
             time.sleep(0.1 * (attempt + 1))
         except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
+            raise StoreError(f"cannot open archive {path}: {exc}", "check the path and its permissions") from exc
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA cache_size=-32768")  # 32 MB of pages: a growing archive's indexes stay in memory
@@ -80,7 +128,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> ArchiveInfo:
     """Bring the archive to the latest schema; give what was found and any backup made."""
     found = schema_version(conn)
     if found > LATEST:
-        raise ArchiveError(
+        raise StoreError(
             f"{path} has schema version {found}, newer than this archiver knows ({LATEST})",
             "upgrade news-archiver",
         )
@@ -108,13 +156,13 @@ def open_connection(path: str | Path, readonly: bool = False) -> ArchiveConnecti
     path = Path(path)
     check_archive_file(path)
     if readonly and not path.exists():
-        raise ArchiveError(f"no archive at {path}", "crawl something first or give --db")
+        raise StoreError(f"no archive at {path}", "crawl something first or give --db")
     conn = connect(path)
     try:
         migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ArchiveError(f"cannot use archive {path}: {exc}", "check that it is a News Archiver archive") from exc
+        raise StoreError(f"cannot use archive {path}: {exc}", "check that it is a News Archiver archive") from exc
     return conn
 
 
@@ -125,10 +173,12 @@ def transaction(conn: ArchiveConnection) -> Iterator[ArchiveConnection]:
     try:
         yield conn
         commit(conn)
-    except BaseException:
+    except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         forget_new_rows(conn)
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(f"archive error: {exc}", "check the archive file and the disk") from exc
         raise
 
 

@@ -7,9 +7,9 @@ import json
 import sqlite3
 from urllib.parse import urlsplit
 
-from ..extract.model import Comment, Extraction, Footer
-from .records import ArticleOutcome
-from .search_index import adding_rows, index_new_rows
+from archiver.extract.model import Comment, Extraction, Footer
+from archiver.store.records import ArticleOutcome
+from archiver.store.search_index import adding_rows, index_new_rows
 
 
 def content_hash(*parts: object) -> str:
@@ -59,37 +59,81 @@ def replace_people_and_tags(conn: sqlite3.Connection, article_id: int, ex: Extra
         conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
     conn.executemany(
         "INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)",
-        [(article_id, author_id, position)
-         for position, author_id in enumerate(_names_to_ids(conn, "authors", ex.authors))],
+        [
+            (article_id, author_id, position)
+            for position, author_id in enumerate(_names_to_ids(conn, "authors", ex.authors))
+        ],
     )
-    conn.executemany("INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)",
-                     [(article_id, tag_id) for tag_id in _names_to_ids(conn, "tags", ex.tags)])
+    conn.executemany(
+        "INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)",
+        [(article_id, tag_id) for tag_id in _names_to_ids(conn, "tags", ex.tags)],
+    )
 
 
 ARTICLE_FIELDS = (
-    "canonical_url", "title", "authors", "published", "modified", "language", "description",
-    "site_name", "tags", "body", "body_length", "footer_id", "content_hash", "extractor",
+    "canonical_url",
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "language",
+    "description",
+    "site_name",
+    "tags",
+    "body",
+    "body_length",
+    "footer_id",
+    "content_hash",
+    "extractor",
 )
 
 
 def article_values(ex: Extraction, footer_id: int | None, digest: str) -> tuple:
     """Give the values of ARTICLE_FIELDS for an extraction whose article_hash is `digest`."""
     return (
-        ex.canonical_url, ex.title, json.dumps(list(ex.authors), ensure_ascii=False), ex.published,
-        ex.modified, ex.language, ex.description, ex.site_name,
-        json.dumps(list(ex.tags), ensure_ascii=False), ex.body, len(ex.body), footer_id,
-        digest, ex.extractor,
+        ex.canonical_url,
+        ex.title,
+        json.dumps(list(ex.authors), ensure_ascii=False),
+        ex.published,
+        ex.modified,
+        ex.language,
+        ex.description,
+        ex.site_name,
+        json.dumps(list(ex.tags), ensure_ascii=False),
+        ex.body,
+        len(ex.body),
+        footer_id,
+        digest,
+        ex.extractor,
     )
 
 
-def insert_version(conn: sqlite3.Connection, article_id: int, version: int, capture_id: int | None,
-                   ex: Extraction, digest: str, now: str) -> None:
+def insert_version(
+    conn: sqlite3.Connection,
+    article_id: int,
+    version: int,
+    capture_id: int | None,
+    ex: Extraction,
+    digest: str,
+    now: str,
+) -> None:
     """Add one article_versions row."""
     conn.execute(
         "INSERT INTO article_versions (article_id, version, capture_id, captured_at, title, authors,"
         " published, modified, body, content_hash, extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (article_id, version, capture_id, now, ex.title, json.dumps(list(ex.authors), ensure_ascii=False),
-         ex.published, ex.modified, ex.body, digest, ex.extractor),
+        (
+            article_id,
+            version,
+            capture_id,
+            now,
+            ex.title,
+            json.dumps(list(ex.authors), ensure_ascii=False),
+            ex.published,
+            ex.modified,
+            ex.body,
+            digest,
+            ex.extractor,
+        ),
     )
 
 
@@ -105,13 +149,15 @@ def insert_article(conn, source_id: int, url: str, ex: Extraction, footer_id, di
     return cur.lastrowid
 
 
-def update_article(conn, article_id: int, ex: Extraction, footer_id, digest: str, now: str,
-                   new_version: bool) -> None:
+def update_article(conn, article_id: int, ex: Extraction, footer_id, digest: str, now: str, new_version: bool) -> None:
     """Set the article's current fields from `ex`; count a version when the content changed.
 
     An unchanged article keeps its title and body untouched, so full-text search is not re-indexed."""
-    pairs = [(name, value) for name, value in zip(ARTICLE_FIELDS, article_values(ex, footer_id, digest))
-             if new_version or name not in ("title", "body")]
+    pairs = [
+        (name, value)
+        for name, value in zip(ARTICLE_FIELDS, article_values(ex, footer_id, digest))
+        if new_version or name not in ("title", "body")
+    ]
     assignments = ", ".join(f"{name} = ?" for name, _ in pairs)
     bump = ", versions = versions + 1" if new_version else ""
     if new_version:
@@ -122,8 +168,9 @@ def update_article(conn, article_id: int, ex: Extraction, footer_id, digest: str
     )
 
 
-def save_article(conn: sqlite3.Connection, source_id: int, capture_id: int | None, url: str,
-                 ex: Extraction, now: str) -> ArticleOutcome:
+def save_article(
+    conn: sqlite3.Connection, source_id: int, capture_id: int | None, url: str, ex: Extraction, now: str
+) -> ArticleOutcome:
     """Store one extracted article at canonical `url`; give what changed."""
     footer_id = save_footer(conn, url, ex.footer, now)
     digest = article_hash(ex)  # once: it hashes the whole body
@@ -166,24 +213,33 @@ def comment_row(article_id: int, key: str, c: Comment, extractor: str, now: str)
     return (article_id, key, c.parent, c.position, c.author, c.published, c.text, now, now, extractor)
 
 
-INSERT_COMMENT = (f"INSERT INTO comments (article_id, key, {', '.join(COMMENT_FIELDS)}, first_seen, last_seen,"
-                  " extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_COMMENT = (
+    f"INSERT INTO comments (article_id, key, {', '.join(COMMENT_FIELDS)}, first_seen, last_seen,"
+    " extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-def insert_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...],
-                    extractor: str, now: str) -> int:
+def insert_comments(
+    conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...], extractor: str, now: str
+) -> int:
     """Add the comments of an article that had none stored; give how many."""
     adding_rows(conn, "comments")
-    conn.executemany(INSERT_COMMENT, [comment_row(article_id, key, c, extractor, now)
-                                      for key, c in unique_keys(comments)])
+    conn.executemany(
+        INSERT_COMMENT, [comment_row(article_id, key, c, extractor, now) for key, c in unique_keys(comments)]
+    )
     return len(comments)
 
 
-def sync_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...],
-                  extractor: str, now: str) -> tuple[int, int]:
+def sync_comments(
+    conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...], extractor: str, now: str
+) -> tuple[int, int]:
     """Match the page's comments to stored ones by key; give (new, removed) counts."""
-    stored = {row[0]: row[1:] for row in conn.execute(
-        f"SELECT key, removed_at, {', '.join(COMMENT_FIELDS)} FROM comments WHERE article_id = ?", (article_id,))}
+    stored = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            f"SELECT key, removed_at, {', '.join(COMMENT_FIELDS)} FROM comments WHERE article_id = ?", (article_id,)
+        )
+    }
     new = 0
     for key, c in unique_keys(comments):
         values = (c.parent, c.position, c.author, c.published, c.text)

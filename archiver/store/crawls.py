@@ -6,14 +6,16 @@ import json
 import sqlite3
 from dataclasses import fields
 
-from ..errors import ArchiveError
-from .records import CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
+from archiver.errors import StoreError
+from archiver.store.records import CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
 
 COUNT_FIELDS = tuple(f.name for f in fields(CrawlCounts) if f.name != "skipped_reasons")
 CAPTURE_FIELDS = tuple(f.name for f in fields(CaptureRecord))
 # dataclasses.asdict would deep-copy every value of every capture: the row is read field by field.
-INSERT_CAPTURE = (f"INSERT INTO captures (crawl_id, source_id, {', '.join(CAPTURE_FIELDS)})"
-                  f" VALUES ({', '.join('?' * (len(CAPTURE_FIELDS) + 2))})")
+INSERT_CAPTURE = (
+    f"INSERT INTO captures (crawl_id, source_id, {', '.join(CAPTURE_FIELDS)})"
+    f" VALUES ({', '.join('?' * (len(CAPTURE_FIELDS) + 2))})"
+)
 
 
 def ensure_source(conn: sqlite3.Connection, name: str, url: str, config: dict | None, now: str) -> Source:
@@ -28,10 +30,10 @@ def ensure_source(conn: sqlite3.Connection, name: str, url: str, config: dict | 
 
 
 def get_source(conn: sqlite3.Connection, name: str) -> Source:
-    """Give the sources row named `name`; ArchiveError when there is none."""
+    """Give the sources row named `name`; StoreError when there is none."""
     row = conn.execute("SELECT id, name, url FROM sources WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise ArchiveError(f"no source named {name!r} in the archive", "see `archiver sources list`")
+        raise StoreError(f"no source named {name!r} in the archive", "see `archiver sources list`")
     return Source(*row)
 
 
@@ -44,8 +46,14 @@ def start_crawl(conn: sqlite3.Connection, source_id: int, now: str, config: dict
     return cur.lastrowid
 
 
-def finish_crawl(conn: sqlite3.Connection, crawl_id: int, status: str, counts: CrawlCounts,
-                 now: str | None, message: str | None = None) -> None:
+def finish_crawl(
+    conn: sqlite3.Connection,
+    crawl_id: int,
+    status: str,
+    counts: CrawlCounts,
+    now: str | None,
+    message: str | None = None,
+) -> None:
     """Write the counts and status of a crawl run (finished when `now` is given)."""
     sets = ", ".join(f"{name} = ?" for name in COUNT_FIELDS)
     values = tuple(getattr(counts, name) for name in COUNT_FIELDS)
@@ -67,8 +75,7 @@ def get_crawl(conn: sqlite3.Connection, crawl_id: int) -> CrawlRun:
     return CrawlRun(*row[:6], counts=counts)
 
 
-def add_capture(conn: sqlite3.Connection, crawl_id: int | None, source_id: int | None,
-                capture: CaptureRecord) -> int:
+def add_capture(conn: sqlite3.Connection, crawl_id: int | None, source_id: int | None, capture: CaptureRecord) -> int:
     """Add one captures row and give its id."""
     values = tuple(getattr(capture, name) for name in CAPTURE_FIELDS)
     return conn.execute(INSERT_CAPTURE, (crawl_id, source_id) + values).lastrowid
@@ -112,7 +119,6 @@ def latest_article_captures(conn: sqlite3.Connection, source: str | None) -> lis
         "SELECT p.id, a.source_id, a.url, p.fetched_at, p.warc_file, p.warc_offset, p.warc_length"
         " FROM articles a JOIN sources s ON s.id = a.source_id"
         " JOIN captures p ON p.id = (SELECT max(id) FROM captures WHERE article_id = a.id"
-        " AND warc_file IS NOT NULL AND status = 200)"
-        + (" WHERE s.name = ?" if source else "") + " ORDER BY a.id"
+        " AND warc_file IS NOT NULL AND status = 200)" + (" WHERE s.name = ?" if source else "") + " ORDER BY a.id"
     )
     return conn.execute(sql, (source,) if source else ()).fetchall()

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from ..errors import ArchiveError
+from archiver.errors import StoreError
 
 DIFF_FIELDS = ("title", "authors", "published", "body")
 
@@ -39,7 +39,7 @@ def _version(conn: sqlite3.Connection, article_id: int, version: int) -> dict:
     )
     row = cursor.fetchone()
     if row is None:
-        raise ArchiveError(f"article {article_id} has no version {version}", "see the article_versions table")
+        raise StoreError(f"article {article_id} has no version {version}", "see the article_versions table")
     values = dict(zip(DIFF_FIELDS, row))
     values["authors"] = "; ".join(json.loads(values["authors"] or "[]"))
     return values

@@ -83,8 +83,13 @@ class RunHealth:
     def to_row(self) -> dict:
         """Give the run as a flat dict: counts, completeness shares and a comma-separated flags string."""
         row = asdict(self.run)
-        row.update(archived=self.run.archived, date_share=self.date_share, author_share=self.author_share,
-                   long_share=self.long_share, flags=", ".join(self.flags))
+        row.update(
+            archived=self.run.archived,
+            date_share=self.date_share,
+            author_share=self.author_share,
+            long_share=self.long_share,
+            flags=", ".join(self.flags),
+        )
         return row
 
 
@@ -116,10 +121,12 @@ def run_flags(run: RunStats, previous: list[RunStats]) -> tuple[str, ...]:
     checks = (
         ("no articles", run.articles_met == 0 and middle([p.articles_met for p in base]) > 0),
         # Three runs at least, so that a source's first full harvest is not taken as usual.
-        ("no new articles", run.articles_new == 0 and len(base) >= 3
-         and middle([p.articles_new for p in base]) >= 3),
-        ("bodies collapsed", dropped(run.mean_body if run.stored >= MIN_SAMPLE else None,
-                                     middle([p.mean_body for p in sampled]), 1) or dropped(long_, usual[2])),
+        ("no new articles", run.articles_new == 0 and len(base) >= 3 and middle([p.articles_new for p in base]) >= 3),
+        (
+            "bodies collapsed",
+            dropped(run.mean_body if run.stored >= MIN_SAMPLE else None, middle([p.mean_body for p in sampled]), 1)
+            or dropped(long_, usual[2]),
+        ),
         ("dates missing", dropped(date, usual[0])),
         ("authors missing", dropped(author, usual[1])),
         ("errors up", run.error_share >= 0.5 and middle([p.error_share for p in base]) < 0.25),
@@ -129,7 +136,7 @@ def run_flags(run: RunStats, previous: list[RunStats]) -> tuple[str, ...]:
 
 def assess(runs: list[RunStats]) -> list[RunHealth]:
     """Give the health of each run (newest first), each judged against the runs before it."""
-    return [RunHealth(run, *shares(run), run_flags(run, runs[i + 1:])) for i, run in enumerate(runs)]
+    return [RunHealth(run, *shares(run), run_flags(run, runs[i + 1 :])) for i, run in enumerate(runs)]
 
 
 STATS_SQL = """
@@ -159,9 +166,20 @@ def revisit_skips(skipped_reasons: str | None) -> int:
 def run_stats(conn: sqlite3.Connection, source: str, limit: int) -> list[RunStats]:
     """Give the stats of the newest `limit` crawls of a source, newest first."""
     rows = conn.execute(STATS_SQL, {"source": source, "limit": limit, "long": LONG_BODY}).fetchall()
-    return [RunStats(*row[:11], revisit_skipped=revisit_skips(row[13]), errors=row[11], message=row[12],
-                     stored=row[14], with_date=row[15], with_author=row[16], long_bodies=row[17],
-                     mean_body=row[18]) for row in rows]
+    return [
+        RunStats(
+            *row[:11],
+            revisit_skipped=revisit_skips(row[13]),
+            errors=row[11],
+            message=row[12],
+            stored=row[14],
+            with_date=row[15],
+            with_author=row[16],
+            long_bodies=row[17],
+            mean_body=row[18],
+        )
+        for row in rows
+    ]
 
 
 def source_health(conn: sqlite3.Connection, source: str, limit: int = 30) -> list[RunHealth]:
@@ -169,4 +187,3 @@ def source_health(conn: sqlite3.Connection, source: str, limit: int = 30) -> lis
     (runs the scheduler skipped included, with no flags)."""
     runs = run_stats(conn, source, limit + BASELINE_RUNS)
     return assess(runs)[:limit]
-

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from ..errors import ArchiveError
-from .archive import transaction
+from archiver.errors import StoreError
+from archiver.store.archive import transaction
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,11 @@ class Lock:
         return f"pid {self.pid} on {self.host} since {self.acquired_at}"
 
 
-class LockHeld(ArchiveError):
+class LockHeld(StoreError):
     """The lock is held by a live process (or one on another host)."""
 
     def __init__(self, holder: Lock):
-        super().__init__(f"{holder.name} is held by {holder.describe()}",
-                         "wait for it to finish, or stop that process")
+        super().__init__(f"{holder.name} is held by {holder.describe()}", "wait for it to finish, or stop that process")
         self.holder = holder
 
 
@@ -58,8 +57,9 @@ def holder(conn: sqlite3.Connection, name: str) -> Lock | None:
     return Lock(*row) if row else None
 
 
-def acquire(conn: sqlite3.Connection, name: str, pid: int, host: str, now: str,
-            alive: Callable[[int], bool] = pid_alive) -> Lock:
+def acquire(
+    conn: sqlite3.Connection, name: str, pid: int, host: str, now: str, alive: Callable[[int], bool] = pid_alive
+) -> Lock:
     """Give the lock `name` taken for (pid, host); LockHeld when a live process holds it.
 
     A lock of a dead process on this host is taken over; the holder itself gets its lock back.
@@ -70,20 +70,22 @@ def acquire(conn: sqlite3.Connection, name: str, pid: int, host: str, now: str,
             return current
         if current and (current.host != host or alive(current.pid)):
             raise LockHeld(current)
-        conn.execute("INSERT OR REPLACE INTO locks (name, pid, host, acquired_at) VALUES (?, ?, ?, ?)",
-                     (name, pid, host, now))
+        conn.execute(
+            "INSERT OR REPLACE INTO locks (name, pid, host, acquired_at) VALUES (?, ?, ?, ?)", (name, pid, host, now)
+        )
     return Lock(name, pid, host, now)
 
 
 def hand_over(conn: sqlite3.Connection, lock: Lock, pid: int) -> Lock:
     """Give the lock passed from its holder to process `pid` on the same host; LockHeld if it was lost."""
     with transaction(conn):
-        cur = conn.execute("UPDATE locks SET pid = ? WHERE name = ? AND pid = ? AND host = ?",
-                           (pid, lock.name, lock.pid, lock.host))
+        cur = conn.execute(
+            "UPDATE locks SET pid = ? WHERE name = ? AND pid = ? AND host = ?", (pid, lock.name, lock.pid, lock.host)
+        )
         if cur.rowcount != 1:
             current = holder(conn, lock.name)
             if current is None:
-                raise ArchiveError(f"{lock.name} was released before it could be handed over")
+                raise StoreError(f"{lock.name} was released before it could be handed over")
             raise LockHeld(current)
     return Lock(lock.name, pid, lock.host, lock.acquired_at)
 

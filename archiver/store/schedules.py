@@ -10,9 +10,6 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from .crawls import get_crawl
-from .records import CrawlRun
-
 
 @dataclass(frozen=True)
 class ScheduleRow:
@@ -49,8 +46,10 @@ def sync_schedule(conn: sqlite3.Connection, source_id: int, cron: str, now: str)
 
 def set_paused(conn: sqlite3.Connection, source_id: int, paused: bool, now: str) -> None:
     """Pause or resume a schedule; resuming restarts it from `now` (times missed while paused do not run)."""
-    conn.execute("UPDATE schedules SET paused = ?, updated_at = ? WHERE source_id = ? AND paused != ?",
-                 (int(paused), now, source_id, int(paused)))
+    conn.execute(
+        "UPDATE schedules SET paused = ?, updated_at = ? WHERE source_id = ? AND paused != ?",
+        (int(paused), now, source_id, int(paused)),
+    )
 
 
 def claim_slot(conn: sqlite3.Connection, source_id: int, slot: str) -> bool:
@@ -63,8 +62,9 @@ def claim_slot(conn: sqlite3.Connection, source_id: int, slot: str) -> bool:
     return cur.rowcount == 1
 
 
-def add_run(conn: sqlite3.Connection, source_id: int, status: str, started: str, finished: str,
-            slot: str | None, message: str) -> int:
+def add_run(
+    conn: sqlite3.Connection, source_id: int, status: str, started: str, finished: str, slot: str | None, message: str
+) -> int:
     """Add a finished crawls row that the scheduler writes itself (skipped or failed to start)."""
     cur = conn.execute(
         "INSERT INTO crawls (source_id, started_at, finished_at, status, message, scheduled_for, skipped_reasons)"
@@ -91,16 +91,7 @@ def mark_scheduled(conn: sqlite3.Connection, crawl_id: int, slot: str) -> None:
 
 def close_open_run(conn: sqlite3.Connection, crawl_id: int, status: str, now: str, message: str) -> None:
     """Finish a crawl left 'running' by a process that is gone."""
-    conn.execute("UPDATE crawls SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = 'running'",
-                 (status, now, message, crawl_id))
-
-
-def last_run(conn: sqlite3.Connection, source_id: int) -> CrawlRun | None:
-    """Give the newest crawl run of a source, or None when it has never run."""
-    row = conn.execute("SELECT max(id) FROM crawls WHERE source_id = ?", (source_id,)).fetchone()
-    return get_crawl(conn, row[0]) if row[0] is not None else None
-
-
-def run_message(conn: sqlite3.Connection, crawl_id: int) -> str | None:
-    """Give the message of a crawl run (why it was skipped or failed)."""
-    return conn.execute("SELECT message FROM crawls WHERE id = ?", (crawl_id,)).fetchone()[0]
+    conn.execute(
+        "UPDATE crawls SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = 'running'",
+        (status, now, message, crawl_id),
+    )

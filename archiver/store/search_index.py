@@ -45,8 +45,9 @@ def index_new_rows(conn: ArchiveConnection, table: str | None = None) -> None:
         if first is not None:
             fts, columns = INDEXES[name]
             listed = ", ".join(columns)
-            conn.execute(f"INSERT INTO {fts} (rowid, {listed}) SELECT rowid, {listed} FROM {name} WHERE rowid >= ?",
-                         (first,))
+            conn.execute(
+                f"INSERT INTO {fts} (rowid, {listed}) SELECT rowid, {listed} FROM {name} WHERE rowid >= ?", (first,)
+            )
 
 
 def forget_new_rows(conn: ArchiveConnection) -> None:

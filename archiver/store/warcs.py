@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
-from .exports import ExportFilter
+from archiver.store.exports import ExportFilter
 
 KEPT_COLUMNS = (
     "p.id, p.url, coalesce(p.final_url, p.url), p.status, p.fetched_at, p.warc_file, p.warc_offset,"
@@ -67,8 +67,10 @@ def kept_captures(conn: sqlite3.Connection, file: str, where: ExportFilter) -> I
 
 def previous_response(conn: sqlite3.Connection, url: str, before_id: int) -> KeptCapture | None:
     """Give the newest kept 200 capture of `url` older than capture `before_id` (what a 304 revisits)."""
-    sql = (f"SELECT {KEPT_COLUMNS}{KEPT_FROM} AND p.status = 200 AND coalesce(p.final_url, p.url) = ?"
-           " AND p.id < ? ORDER BY p.id DESC LIMIT 1")
+    sql = (
+        f"SELECT {KEPT_COLUMNS}{KEPT_FROM} AND p.status = 200 AND coalesce(p.final_url, p.url) = ?"
+        " AND p.id < ? ORDER BY p.id DESC LIMIT 1"
+    )
     row = conn.execute(sql, (url, before_id)).fetchone()
     return KeptCapture(*row) if row else None
 
@@ -95,16 +97,19 @@ class ImportQueue:
 
     def __init__(self):
         self.conn = sqlite3.connect("", isolation_level=None)
-        self.conn.execute("CREATE TABLE queue (date TEXT, seq INTEGER, type TEXT, uri TEXT, file TEXT,"
-                          " offset INTEGER, length INTEGER)")
+        self.conn.execute(
+            "CREATE TABLE queue (date TEXT, seq INTEGER, type TEXT, uri TEXT, file TEXT,"
+            " offset INTEGER, length INTEGER)"
+        )
         self.conn.execute("BEGIN")
         self.size = 0
 
     def add(self, record: QueuedRecord) -> None:
         """Queue one record."""
-        self.conn.execute("INSERT INTO queue VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          (record.date, record.seq, record.type, record.uri, record.file, record.offset,
-                           record.length))
+        self.conn.execute(
+            "INSERT INTO queue VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (record.date, record.seq, record.type, record.uri, record.file, record.offset, record.length),
+        )
         self.size += 1
 
     def in_date_order(self) -> Iterator[QueuedRecord]:

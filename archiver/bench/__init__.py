@@ -1,1 +1,0 @@
-"""Benchmarks for the archiver: `python -m archiver.bench.eval` scores extraction."""

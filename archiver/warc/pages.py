@@ -1,0 +1,149 @@
+"""Imported responses turned into the items the crawler would have made: decision, analysis, article URL.
+
+Analysis runs in worker processes, a bounded window of records ahead of the store, so that
+memory stays bounded by the window whatever the size of the WARC files.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from archiver.crawl.analysis import PageAnalysis, analyze_safely
+from archiver.crawl.discovery import looks_like_feed, looks_like_sitemap
+from archiver.crawl.items import FetchedItem
+from archiver.errors import ExtractionError, StoreError
+from archiver.extract.urls import Scope, canonical
+from archiver.store.warcfiles import RawCapture, WarcLocation, read_capture
+from archiver.store.warcs import QueuedRecord
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What to do with a record without analysing it: its capture decision and the reason."""
+
+    decision: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One queued record read back, with its verdict or its page analysis."""
+
+    entry: QueuedRecord
+    raw: RawCapture
+    outcome: Verdict | PageAnalysis | ExtractionError
+
+
+def location_of(entry: QueuedRecord) -> WarcLocation:
+    """Give where a queued record was copied to."""
+    return WarcLocation(entry.file, entry.offset, entry.length)
+
+
+def content_type(headers: dict[str, str]) -> str:
+    """Give the media type of a response, lower case, without parameters."""
+    value = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return value.split(";")[0].strip().lower()
+
+
+def verdict(entry: QueuedRecord, raw: RawCapture) -> Verdict | None:
+    """Give the decision for a record that needs no analysis, or None for an HTML page to analyse."""
+    status = raw.status
+    if entry.type == "revisit" or status == 304:
+        return Verdict("not_modified", "304 Not Modified" if status == 304 else "revisit record")
+    if status >= 400:
+        return Verdict("error", f"HTTP {status}")
+    if status != 200:
+        return Verdict("skipped", f"redirect (HTTP {status})" if 300 <= status < 400 else f"HTTP {status}")
+    return document_verdict(entry.uri, raw)
+
+
+def document_verdict(url: str, raw: RawCapture) -> Verdict | None:
+    """Give the decision for a 200 that is not an HTML page (robots.txt, feed, sitemap, other types)."""
+    if urlsplit(url).path == "/robots.txt":
+        return Verdict("discovery", "robots.txt")
+    if looks_like_feed(raw.body):
+        return Verdict("discovery", "feed")
+    if looks_like_sitemap(raw.body):
+        return Verdict("discovery", "sitemap")
+    ctype = content_type(raw.headers)
+    if ctype not in HTML_TYPES and not ctype.endswith("xml"):
+        return Verdict("skipped", f"not HTML ({ctype})")
+    if not raw.body.strip():
+        return Verdict("skipped", "empty response")
+    if b"\x00" in raw.body[:4096]:
+        return Verdict("skipped", "binary data served as HTML")
+    return None
+
+
+def fetched_item(done: Analysed) -> FetchedItem:
+    """Give the item the crawler would have made of this record, dated by its WARC-Date."""
+    entry, raw, outcome = done.entry, done.raw, done.outcome
+    item = FetchedItem(
+        url=entry.uri,
+        final_url=entry.uri,
+        status=raw.status,
+        fetched_at=entry.date,
+        headers=raw.headers,
+        body=raw.body,
+        request_headers={},
+        decision="error",
+    )
+    if isinstance(outcome, Verdict):
+        item.decision, item.reason = outcome.decision, outcome.reason
+    elif isinstance(outcome, ExtractionError):
+        item.reason = outcome.reason
+    else:
+        describe_page(item, outcome)
+    return item
+
+
+def describe_page(item: FetchedItem, analysis: PageAnalysis) -> None:
+    """Fill in an analysed page's decision, article URL and off-site links as the spider does."""
+    scope = Scope.for_urls([item.url])
+    item.decision, item.reason, item.analysis = analysis.decision.kind, analysis.decision.reason, analysis
+    declared = analysis.extraction.canonical_url
+    item.article_url = canonical(declared if declared and scope.on_site(declared) else item.url)
+    item.offsite = list(analysis.offsite)  # on site: the page's own host, as analyze_safely assumes
+
+
+def analysed(
+    entries: Iterable[QueuedRecord], folder: Path, executor: ProcessPoolExecutor, window: int, max_page_time: float
+) -> Iterator[Analysed | StoreError]:
+    """Give each queued record analysed, in queue order, with at most `window` records in flight."""
+    pending: deque = deque()
+    for entry in entries:
+        try:
+            raw = read_capture(folder, location_of(entry))
+        except StoreError as exc:
+            pending.append(exc)
+        else:
+            found = verdict(entry, raw)
+            work = found or executor.submit(analyze_safely, raw.body, entry.uri, raw.headers)
+            pending.append((entry, raw, work))
+        if len(pending) >= window:
+            yield resolve(pending.popleft(), max_page_time)
+    while pending:
+        yield resolve(pending.popleft(), max_page_time)
+
+
+def resolve(slot, max_page_time: float) -> Analysed | StoreError:
+    """Wait for one in-flight record's analysis."""
+    if isinstance(slot, StoreError):
+        return slot
+    entry, raw, work = slot
+    if not isinstance(work, Future):
+        return Analysed(entry, raw, work)
+    try:
+        return Analysed(entry, raw, work.result(timeout=max_page_time))
+    except FutureTimeout:
+        return Analysed(entry, raw, ExtractionError(entry.uri, f"extraction took over {max_page_time:g} s"))
+    except Exception as exc:  # a dead worker must cost one page, not the import
+        return Analysed(entry, raw, ExtractionError(entry.uri, f"{type(exc).__name__}: {exc}"))

@@ -1,0 +1,1 @@
+"""Benchmarks for the archiver: `python -m benchmarks.eval` scores extraction."""
