@@ -17,7 +17,12 @@ from archiver.store import Archive
 
 from .conftest import ARCHIVER, free_port, require, run_cli
 
-FAST = ("--set", "ARCHIVER_REDIS_IDLE=2", "--set", "ARCHIVER_REDIS_LEASE=3")
+# Workers stop 2 s after the frontier empties. A lease of 3 s gives a killed worker's pages back
+# quickly; where no worker is killed, leases are long enough that a page slowed by a loaded machine
+# is not fetched twice (a lease that ran out let a second worker fetch the page and the first one's
+# late result release the second's lease, so the ingester could finish before the second result).
+IDLE = ("--set", "ARCHIVER_REDIS_IDLE=2")
+KILL_LEASE, LEASE = 3, 60
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +55,9 @@ def redis_url(redis_server):
     return url
 
 
-def worker(site_url: str, redis_url: str) -> subprocess.Popen:
+def worker(site_url: str, redis_url: str, lease: int = LEASE) -> subprocess.Popen:
     return subprocess.Popen(
-        [ARCHIVER, "crawl", site_url, "--redis", redis_url, *FAST],
+        [ARCHIVER, "crawl", site_url, "--redis", redis_url, *IDLE, "--set", f"ARCHIVER_REDIS_LEASE={lease}"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -129,13 +134,13 @@ def test_a_worker_killed_mid_crawl_and_restarted_loses_nothing(demo_site, redis_
     db = tmp_path / "archive.db"
     seed(demo_site.url, redis_url)
     server = redis.Redis.from_url(redis_url)
-    first = worker(demo_site.url, redis_url)
+    first = worker(demo_site.url, redis_url, KILL_LEASE)
     wait_for(lambda: server.llen(RESULTS_KEY) >= 40)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     leased = server.zcard("archiver:127.0.0.1:leases") + server.zcard("archiver:127.0.0.1:requests")
     assert leased > 0  # the kill left work behind
-    finish(worker(demo_site.url, redis_url), ingester(redis_url, db))
+    finish(worker(demo_site.url, redis_url, KILL_LEASE), ingester(redis_url, db))
     assert_archived_once(db, demo_site.url)
     assert_redis_cleared(redis_url)
 
