@@ -102,7 +102,13 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
-EXTENSIONS = {"archiver.crawl.progress.CrawlProgress": 500, "scrapy.extensions.remote_control.RemoteControl": None}
+# AutoThrottle, with 304s counted as latency samples so that recrawls speed up (crawl/throttle.py).
+EXTENSIONS = {
+    "archiver.crawl.progress.CrawlProgress": 500,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "archiver.crawl.throttle.ArchiverThrottle": 0,
+}
 ITEM_PIPELINES = {"archiver.crawl.pipelines.ArchivePipeline": 500}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
