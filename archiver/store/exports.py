@@ -7,6 +7,7 @@ differs silently from the filters it was given. Filter names are the same on the
 
 from __future__ import annotations
 
+import calendar
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -117,6 +118,15 @@ def check_date(value: str | None, option: str) -> str | None:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise ConfigError(f"{option} {value!r} is not a date", "use YYYY-MM-DD, e.g. 2026-01-31") from None
+
+
+def clamp_day(value: str) -> str:
+    """Give a YYYY-MM-DD whose day is past its month's end (the search's month facet ends on -31) as that end."""
+    try:
+        year, month, day = (int(p) for p in value.split("-"))
+        return date(year, month, min(day, calendar.monthrange(year, month)[1])).isoformat()
+    except ValueError:
+        return value  # not a date at all: the export refuses it by name
 
 
 FLAGS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
