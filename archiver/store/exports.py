@@ -93,7 +93,9 @@ EXPORTS = {
         "p.fetched_at",
         {"captured": "p.fetched_at"},
         author=BYLINE,
-        extractor="p.extractor",
+        # Captures record no extractor of their own (yet): the version made from one, else its article, says.
+        extractor="COALESCE(p.extractor, xv.extractor, a.extractor)",
+        extractor_join="LEFT JOIN article_versions xv ON xv.capture_id = p.id",
     ),
     "crawls": ExportTable(
         f"k.id, s.name AS source, k.started_at, k.finished_at, k.status, {COUNTS}",
@@ -102,8 +104,9 @@ EXPORTS = {
         "k.started_at",
         {},
         articles=False,
-        extractor="xp.extractor",
-        extractor_join="JOIN captures xp ON xp.crawl_id = k.id",
+        extractor="COALESCE(xp.extractor, xv.extractor, xa.extractor)",
+        extractor_join="JOIN captures xp ON xp.crawl_id = k.id LEFT JOIN article_versions xv ON xv.capture_id = xp.id"
+        " LEFT JOIN articles xa ON xa.id = xp.article_id",
     ),
 }
 EXPORT_TABLES = tuple(EXPORTS)
@@ -349,9 +352,7 @@ def check_source(conn: sqlite3.Connection, source: str | None, prefix: str = "")
         return
     known = source_names(conn)
     if source not in known:
-        raise ConfigError(
-            f"unknown source {source!r} for {prefix}source", f"known sources: {', '.join(known) or 'none'}"
-        )
+        raise ConfigError(f"unknown source {source!r} ({prefix}source)", f"known sources: {', '.join(known) or 'none'}")
 
 
 def export_extractors(conn: sqlite3.Connection, table: str, where: ExportFilter) -> list[str]:
