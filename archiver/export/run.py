@@ -50,6 +50,8 @@ def check_request(req: ExportRequest) -> None:
         raise ConfigError("--manifest needs -o FILE", "give the file to export to")
     if req.fmt == "parquet" and not req.output:
         raise ConfigError("--format parquet needs -o FILE", "parquet is a binary file format")
+    if req.fmt == "parquet" and req.excel_safe:
+        raise ConfigError("--excel-safe is for CSV, the format spreadsheets open", "drop it for parquet")
     if req.fmt != "parquet":
         WriteOptions(req.fmt, True, req.excel_safe).checked()
 
