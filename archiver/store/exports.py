@@ -32,7 +32,20 @@ CHANGED = (
     "EXISTS (SELECT 1 FROM article_versions vv WHERE vv.article_id = a.id AND vv.version > 1"
     " AND vv.captured_at >= :changed_since)"
 )
-ARTICLE_CAPTURED = "EXISTS (SELECT 1 FROM captures pp WHERE pp.article_id = a.id AND {cond})"
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    """What a date filter compares: a column, inside `within` when the dates belong to related rows."""
+
+    column: str
+    within: str = "{cond}"
+
+
+# An article is captured in a range when any of its captures was fetched in it.
+ARTICLE_CAPTURED = DateColumn(
+    "pp.fetched_at", "EXISTS (SELECT 1 FROM captures pp WHERE pp.article_id = a.id AND {cond})"
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,7 @@ class ExportTable:
     joins: str
     order: str
     date: str  # the column of --since/--until: the table's own date
-    dates: dict  # date filter stem -> column (or EXISTS template with {cond}) it means here
+    dates: dict[str, DateColumn]  # date filter stem (published, first_seen, captured) -> what it compares here
     fts: str | None = None
     author: str | None = None  # what --author means here (None: refused)
     articles: bool = True  # whether article filters (language, tag, section, ...) apply
@@ -59,7 +72,11 @@ EXPORTS = {
         "articles a JOIN sources s ON s.id = a.source_id",
         "a.id",
         "a.published",
-        {"published": "a.published", "first_seen": "a.first_seen", "captured": ARTICLE_CAPTURED},
+        {
+            "published": DateColumn("a.published"),
+            "first_seen": DateColumn("a.first_seen"),
+            "captured": ARTICLE_CAPTURED,
+        },
         fts="articles_fts",
         author=BYLINE,
         extractor="a.extractor",
@@ -70,7 +87,7 @@ EXPORTS = {
         "comments c JOIN articles a ON a.id = c.article_id JOIN sources s ON s.id = a.source_id",
         "c.id",
         "c.published",
-        {"published": "c.published", "first_seen": "c.first_seen"},
+        {"published": DateColumn("c.published"), "first_seen": DateColumn("c.first_seen")},
         fts="comments_fts",
         author="c.author = :author",
         extractor="c.extractor",
@@ -81,7 +98,7 @@ EXPORTS = {
         "article_versions v JOIN articles a ON a.id = v.article_id JOIN sources s ON s.id = a.source_id",
         "v.id",
         "v.captured_at",
-        {"published": "v.published", "captured": "v.captured_at"},
+        {"published": DateColumn("v.published"), "captured": DateColumn("v.captured_at")},
         author=BYLINE,
         extractor="v.extractor",
     ),
@@ -91,7 +108,7 @@ EXPORTS = {
         "captures p LEFT JOIN sources s ON s.id = p.source_id LEFT JOIN articles a ON a.id = p.article_id",
         "p.id",
         "p.fetched_at",
-        {"captured": "p.fetched_at"},
+        {"captured": DateColumn("p.fetched_at")},
         author=BYLINE,
         # Captures record no extractor of their own (yet): the version made from one, else its article, says.
         extractor="COALESCE(p.extractor, xv.extractor, a.extractor)",
@@ -246,24 +263,17 @@ class ExportQuery:
     params: dict
 
 
-def date_clauses(column: str, stem: str, where: ExportFilter) -> list[str]:
-    """Give the conditions of the date range `stem` (published, ...) on `column`, inclusive at both ends."""
-    since, until = (
-        getattr(where, f"{stem}_since" if stem else "since"),
-        getattr(where, f"{stem}_until" if stem else "until"),
-    )
+def date_clauses(date: DateColumn, stem: str, where: ExportFilter) -> list[str]:
+    """Give the conditions of the date range `stem` (published, ...; "" for since/until), inclusive at both ends."""
     key = f"{stem}_" if stem else ""
+    since, until = getattr(where, f"{key}since"), getattr(where, f"{key}until")
     conds = []
     if since:
-        conds.append(f"{{col}} >= :{key}since")
+        conds.append(f"{date.column} >= :{key}since")
     if until:
         # A timestamp on the last day is within the range: compare only as many characters as the date has.
-        conds.append(f"substr({{col}}, 1, length(:{key}until)) <= :{key}until")
-    if not conds:
-        return []
-    if "{cond}" in column:
-        return [column.format(cond=" AND ".join(c.format(col="pp.fetched_at") for c in conds))]
-    return [c.format(col=column) for c in conds]
+        conds.append(f"substr({date.column}, 1, length(:{key}until)) <= :{key}until")
+    return [date.within.format(cond=" AND ".join(conds))] if conds else []
 
 
 def article_clauses(spec: ExportTable, where: ExportFilter) -> list[str]:
@@ -289,7 +299,7 @@ def article_clauses(spec: ExportTable, where: ExportFilter) -> list[str]:
 def where_clauses(spec: ExportTable, where: ExportFilter) -> list[str]:
     """Give every condition of the export's filters on the table `spec`."""
     clauses = ["s.name = :source"] if where.source else []
-    clauses += date_clauses(spec.date, "", where)
+    clauses += date_clauses(DateColumn(spec.date), "", where)
     for stem, column in spec.dates.items():
         clauses += date_clauses(column, stem, where)
     if where.search:
