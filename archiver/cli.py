@@ -161,6 +161,9 @@ EXPORT_FILTERS = (
     ("--article", "Only rows of this article (its id or URL)."),
     ("--has-comments", "yes: only rows of articles with comments; no: only those without."),
     ("--changed-since", "Only rows of articles with a new version captured on or after this date."),
+    ("--status", "Only captures with this HTTP status, or crawls with this run status."),
+    ("--decision", "Only captures with this decision (article, page, skipped, error...)."),
+    ("--reason", "Only captures skipped or failed for this reason."),
 )
 
 

@@ -8,6 +8,7 @@ differs silently from the filters it was given. Filter names are the same on the
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -62,6 +63,7 @@ class ExportTable:
     articles: bool = True  # whether article filters (language, tag, section, ...) apply
     extractor: str = ""  # the column holding extractor versions
     extractor_join: str = ""  # what to join to reach that column
+    equals: dict[str, str] = dataclasses.field(default_factory=dict)  # filters that mean "this column equals" here
 
 
 EXPORTS = {
@@ -113,6 +115,7 @@ EXPORTS = {
         # Captures record no extractor of their own (yet): the version made from one, else its article, says.
         extractor="COALESCE(p.extractor, xv.extractor, a.extractor)",
         extractor_join="LEFT JOIN article_versions xv ON xv.capture_id = p.id",
+        equals={"status": "p.status", "decision": "p.decision", "reason": "p.reason"},
     ),
     "crawls": ExportTable(
         f"k.id, s.name AS source, k.started_at, k.finished_at, k.status, {COUNTS}",
@@ -124,6 +127,7 @@ EXPORTS = {
         extractor="COALESCE(xp.extractor, xv.extractor, xa.extractor)",
         extractor_join="JOIN captures xp ON xp.crawl_id = k.id LEFT JOIN article_versions xv ON xv.capture_id = xp.id"
         " LEFT JOIN articles xa ON xa.id = xp.article_id",
+        equals={"status": "k.status"},
     ),
 }
 EXPORT_TABLES = tuple(EXPORTS)
@@ -182,6 +186,9 @@ class ExportFilter:
     article: str | None = None
     has_comments: bool | None = None
     changed_since: str | None = None
+    status: str | None = None
+    decision: str | None = None
+    reason: str | None = None
 
     def given(self) -> dict:
         """Give the filters that are set, by their URL/CLI name (e.g. published-since)."""
@@ -252,6 +259,8 @@ def applies(spec: ExportTable, field: str) -> bool:
         return spec.author is not None
     if field in ARTICLE_FILTERS:
         return spec.articles
+    if field in ("status", "decision", "reason"):
+        return field in spec.equals
     return field.rsplit("_", 1)[0] in spec.dates
 
 
@@ -305,6 +314,7 @@ def where_clauses(spec: ExportTable, where: ExportFilter) -> list[str]:
     if where.search:
         alias = spec.order.split(".")[0]
         clauses.append(f"{alias}.rowid IN (SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :search)")
+    clauses += [f"{column} = :{name}" for name, column in spec.equals.items() if getattr(where, name) is not None]
     return clauses + article_clauses(spec, where)
 
 

@@ -24,8 +24,14 @@ EQUALS = {
     "articles": {"source_id": "source", "language": "language", "id": "article"},
     "comments": {"article_id": "article", "author": "author"},
     "article_versions": {"article_id": "article"},
-    "captures": {"source_id": "source", "article_id": "article"},
-    "crawls": {"source_id": "source"},
+    "captures": {
+        "source_id": "source",
+        "article_id": "article",
+        "status": "status",
+        "decision": "decision",
+        "reason": "reason",
+    },
+    "crawls": {"source_id": "source", "status": "status"},
 }
 # Per table: JSON array column -> the export filter meaning "the array holds".
 ARRAYS = {"articles": {"authors": "author"}}
