@@ -14,7 +14,7 @@ from archiver.errors import ConfigError, StoreError
 from archiver.export.rows import ExportRows
 
 GROUP_ROWS = 5000
-GROUP_BYTES = 32 << 20  # text held before a row group is written: bodies make some rows large
+GROUP_BYTES = 8 << 20  # text held before a row group is written: bodies make some rows large
 # Per table, the columns that hold integers in the archive; every other column is text (ISO dates included).
 COUNTS = (
     "discovered fetched not_modified articles_new articles_changed articles_unchanged comments_new"
