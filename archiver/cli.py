@@ -139,45 +139,109 @@ def extract(files, url):
         click.echo(json.dumps(extract_page(html, page_url).to_dict(), ensure_ascii=False))
 
 
+EXPORT_FILTERS = (
+    ("--source", "Only rows of this source (name); an unknown name is refused with the known ones."),
+    (
+        "--since",
+        "Only rows whose own date (published; versions: captured; captures: fetched; crawls: started) "
+        "is on or after this ISO date (YYYY-MM-DD).",
+    ),
+    ("--until", "Only rows whose own date is on or before this ISO date (YYYY-MM-DD)."),
+    ("--search", "Only rows matching this full-text query (SQLite FTS5; articles and comments)."),
+    ("--published-since", "Only rows published on or after this date (articles, comments, versions)."),
+    ("--published-until", "Only rows published on or before this date (articles, comments, versions)."),
+    ("--first-seen-since", "Only rows first archived on or after this date (articles, comments)."),
+    ("--first-seen-until", "Only rows first archived on or before this date (articles, comments)."),
+    ("--captured-since", "Only rows captured on or after this date (articles: any capture; versions; captures)."),
+    ("--captured-until", "Only rows captured on or before this date (articles: any capture; versions; captures)."),
+    ("--author", "Only articles with this byline (comments: by this commenter)."),
+    ("--language", "Only rows of articles in this language (e.g. en)."),
+    ("--tag", "Only rows of articles with this tag."),
+    ("--section", "Only rows of articles whose URL path starts with /SECTION/."),
+    ("--article", "Only rows of this article (its id or URL)."),
+    ("--has-comments", "yes: only rows of articles with comments; no: only those without."),
+    ("--changed-since", "Only rows of articles with a new version captured on or after this date."),
+    ("--status", "Only captures with this HTTP status, or crawls with this run status."),
+    ("--decision", "Only captures with this decision (article, page, skipped, error...)."),
+    ("--reason", "Only captures skipped or failed for this reason."),
+)
+
+
+def export_filter_options(func):
+    """Give `func` with one option per export filter (the names the web's download URLs use too)."""
+    for name, text in reversed(EXPORT_FILTERS):
+        func = click.option(name, metavar="YES|NO" if name == "--has-comments" else None, help=text)(func)
+    return func
+
+
 @main.command()
 @click.argument("table")
+@click.argument("ident", required=False, metavar="[ID|URL]")
 @DB_OPTION
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True, help="Output format."
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "json", "parquet"]),
+    help="Output format: csv (default), jsonl, parquet (needs the parquet extra); `export article` gives json "
+    "(default) or its comments as csv.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-@click.option("--source", help="Only rows of this source (name).")
-@click.option("--since", help="Only rows dated on or after this ISO date (YYYY-MM-DD).")
-@click.option("--until", help="Only rows dated on or before this ISO date (YYYY-MM-DD).")
-@click.option("--search", help="Only rows matching this full-text query (articles and comments).")
+@export_filter_options
+@click.option(
+    "--excel-safe",
+    is_flag=True,
+    help="Put a ' before CSV cells starting with = + - @ tab or CR, so spreadsheets show them as text, not "
+    "formulas (OWASP CSV injection). Changes those cells: off by default.",
+)
 @click.option(
     "--manifest",
     is_flag=True,
     help="Also write FILE.manifest.json: query, filters, crawls covered, versions, rows, sha256 (needs -o).",
 )
 @reported
-def export(table, db, fmt, output, source, since, until, search, manifest):
-    """Export TABLE (articles, comments, versions, captures, crawls) as CSV or JSON lines, streamed."""
+def export(table, ident, db, fmt, output, excel_safe, manifest, **filters):
+    """Export TABLE (articles, comments, versions, captures, crawls) streamed, or `export article ID|URL`."""
     from archiver.errors import ConfigError
-    from archiver.export.rows import export_table
-    from archiver.export.writer import RowWriter, file_sha256
+    from archiver.export.run import ExportRequest, run_export
 
-    if manifest and not output:
-        raise ConfigError("--manifest needs -o FILE", "give the file to export to")
-    filters = {"source": source, "since": since, "until": until, "search": search}
-    rows = export_table(db, table, **filters)
-    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        count = RowWriter(out, fmt).write_all(rows)
-    finally:
-        if output:
-            out.close()
-    if manifest:
-        from archiver.export.manifest import write_manifest
+    if table == "article":
+        export_one_article(ident, db, fmt, output, excel_safe, manifest, filters)
+        return
+    if ident is not None:
+        raise ConfigError(f"unexpected argument {ident!r} after {table}", "only `export article ID|URL` takes one")
+    if fmt == "json":
+        raise ConfigError("--format json is for `export article`", "use jsonl for a table")
+    report = run_export(ExportRequest(db, table, filters, fmt or "csv", output, excel_safe, manifest))
+    for line in report.lines():
+        click.echo(line, err=True)
 
-        path = output.with_name(output.name + ".manifest.json")
-        write_manifest(path, table, filters, count, file_sha256(output), db)
-        click.echo(f"wrote {count} rows to {output} and its manifest {path}", err=True)
+
+def export_one_article(ident, db, fmt, output, excel_safe, manifest, filters) -> None:
+    """Write one article as JSON, or its comments as CSV (the comments export filtered to it)."""
+    from archiver.errors import ConfigError
+    from archiver.export.article import export_article
+    from archiver.export.run import ExportRequest, run_export
+
+    given = [f"--{k.replace('_', '-')}" for k, v in filters.items() if v is not None]
+    if ident is None or given:
+        raise ConfigError(
+            "`export article` takes ID|URL and no filter" + (f" ({given[0]})" if given else ""),
+            "e.g. archiver export article 12 or archiver export article https://site/story",
+        )
+    if fmt in ("csv", "jsonl"):
+        article_id, _ = export_article(db, ident)
+        req = ExportRequest(db, "comments", {"article": str(article_id)}, fmt, output, excel_safe, manifest)
+        for line in run_export(req).lines():
+            click.echo(line, err=True)
+        return
+    if fmt not in (None, "json") or excel_safe or manifest:
+        raise ConfigError("`export article` writes json, or csv/jsonl of its comments", "drop the other options")
+    article_id, text = export_article(db, ident)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    click.echo(f"wrote article {article_id} to {output or 'standard output'}", err=True)
 
 
 @main.command()

@@ -34,8 +34,8 @@ def test_manifest_describes_an_export(tmp_path):
     assert manifest["created_at"] == "2026-03-03T00:00:00+00:00"
 
 
-def test_manifest_accepts_dict_filters_and_tables_without_extractor(tmp_path):
+def test_manifest_accepts_dict_filters_and_crawls_list_what_their_captures_were_extracted_with(tmp_path):
     db = build_archive(tmp_path / "archive.db")
     manifest = write_manifest(tmp_path / "m.json", "crawls", {"source": None, "since": "2026-01-01"}, 3, "0" * 64, db)
-    assert manifest["filters"] == {"since": "2026-01-01"} and manifest["extractors"] == []
+    assert manifest["filters"] == {"since": "2026-01-01"} and manifest["extractors"] == ["archiver test"]
     assert manifest["crawl_ids"] == [1, 2, 3]

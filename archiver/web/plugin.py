@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from datasette import hookimpl
 
-from archiver.store.reads import file_is_archive, serve_read_only, source_name
-from archiver.web import csvexport, views
+from archiver.store.reads import file_is_archive, serve_read_only
+from archiver.web import csvexport, searchapi, views
 from archiver.web.metadata import archive_metadata
+from archiver.web.tablefilters import EXPORT_NAMES
 
 
 def is_archive(datasette, name: str) -> bool:
@@ -28,7 +27,7 @@ def get_metadata(datasette, key, database, table):
 
 @hookimpl
 def register_routes(datasette):
-    routes = views.ROUTES + csvexport.ROUTES
+    routes = views.ROUTES + csvexport.ROUTES + searchapi.ROUTES
     archives = [
         db.path for name, db in datasette.databases.items() if is_archive(datasette, name) and file_is_archive(db.path)
     ]
@@ -43,68 +42,29 @@ def prepare_connection(conn, database, datasette):
         serve_read_only(conn)
 
 
-EXPORT_NAMES = {
-    "articles": "articles",
-    "comments": "comments",
-    "article_versions": "versions",
-    "captures": "captures",
-    "crawls": "crawls",
-}
-# Table-page filters that mean the same as an `archiver export` option.
-DATE_COLUMNS = {
-    "articles": "published",
-    "comments": "published",
-    "article_versions": "captured_at",
-    "captures": "fetched_at",
-    "crawls": "started_at",
-}
-
-
-def export_filters(table: str, args) -> dict | None:
-    """Give the `archiver export` options equal to a table page's filters, or None if some have none."""
-    options, date = {}, DATE_COLUMNS[table]
-    for name, value in args.items():
-        if name.startswith("_") and name not in ("_search", "_sort", "_sort_desc", "_size", "_next"):
-            return None
-        if name == "_search":
-            options["search"] = value
-        elif name == f"{date}__gte":
-            options["since"] = value
-        elif name == f"{date}__lte":
-            options["until"] = value
-        elif name == "source_id":
-            options["source_id"] = value
-        elif not name.startswith("_"):
-            return None
-    return options
-
-
 @hookimpl
 def table_actions(datasette, actor, database, table, request):
     if table not in EXPORT_NAMES or not is_archive(datasette, database):
         return []
-    name = EXPORT_NAMES[table]
 
     async def actions():
-        options = export_filters(table, {key: request.args.get(key) for key in request.args.keys()}) if request else {}
-        if options is None:
-            return [
-                {
-                    "href": f"/{database}/-/export/{name}.csv",
-                    "label": f"Export all {table} as CSV (these filters have no archiver export option)",
-                }
-            ]
-        if "source_id" in options:
-            source_id = options.pop("source_id")
-            name_of = await datasette.get_database(database).execute_fn(lambda conn: source_name(conn, source_id))
-            options["source"] = name_of or ""
-        query = urlencode(options)
-        label = (
-            f"Export these {table} as CSV (archiver export {name}"
-            + "".join(f" --{k} {v!r}" for k, v in options.items())
-            + ")"
+        found, params = await csvexport.page_export(datasette, database, table, csvexport.page_args(request))
+        label = f"Export these {table} as CSV (archiver export {found.table}" + "".join(
+            f" --{k} {v!r}" for k, v in params.items() if k not in found.refused
         )
-        return [{"href": f"/{database}/-/export/{name}.csv" + (f"?{query}" if query else ""), "label": label}]
+        if found.refused:
+            label += f"; refused: {', '.join(found.refused)} has no export filter"
+        links = [{"href": csvexport.export_href(database, found.table, params), "label": label + ")"}]
+        if not found.refused:
+            links.append(
+                {
+                    "href": csvexport.export_href(database, found.table, params | {"excel-safe": "yes"}),
+                    "label": f"Export these {table} as spreadsheet-safe CSV (--excel-safe)",
+                }
+            )
+            manifest = csvexport.export_href(database, found.table, params, ".manifest.json")
+            links.append({"href": manifest, "label": f"Manifest of this {table} export (rows, sha256, versions)"})
+        return links
 
     return actions
 

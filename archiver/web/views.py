@@ -10,6 +10,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from archiver.errors import StoreError
 from archiver.store import reads as queries
+from archiver.store.exports import clamp_day
 from archiver.store.health import source_health
 from archiver.store.search import SearchRequest, run_search
 from archiver.store.warcfiles import WarcLocation, read_capture
@@ -85,15 +86,21 @@ def search_request(request) -> SearchRequest:
     return SearchRequest(**{f: (args.get(f) or "").strip() for f in fields}, page=number)
 
 
+def export_filters(req: SearchRequest) -> dict[str, str]:
+    """Give every filter of the search page as export filters (the names of `archiver export`'s options)."""
+    pairs = (("source", req.source), ("language", req.language), ("author", req.author))
+    pairs += (("since", req.since), ("until", clamp_day(req.until)), ("search", req.q))
+    return {k: v for k, v in pairs if v}
+
+
 def export_links(db: str, req: SearchRequest) -> dict[str, str]:
-    """Give the CSV export URLs (articles, comments) for the filters that `archiver export` knows."""
-    base = {
-        k: v for k, v in (("source", req.source), ("since", req.since), ("until", req.until), ("search", req.q)) if v
-    }
-    return {
-        table: f"/{db}/-/export/{table}.csv" + ("?" + urlencode(base) if base else "")
-        for table in ("articles", "comments")
-    }
+    """Give the CSV export URLs (articles, comments) and their manifests, carrying every filter of the search."""
+    query = urlencode(export_filters(req))
+    links = {}
+    for table in ("articles", "comments"):
+        links[table] = f"/{db}/-/export/{table}.csv" + (f"?{query}" if query else "")
+        links[f"{table}_manifest"] = f"/{db}/-/export/{table}.manifest.json" + (f"?{query}" if query else "")
+    return links
 
 
 async def search(datasette, request):
@@ -112,7 +119,7 @@ async def search(datasette, request):
             "req": result.request,
             "query": query,
             "exports": export_links(db.name, result.request),
-            "partial_export": bool(req.language or req.author),
+            "export_filters": export_filters(result.request),
         },
     )
 
@@ -142,6 +149,10 @@ async def article(datasette, request):
             **data,
             "thread": render.thread(data["comments"]),
             "diffs": render.version_diffs(data["versions"]),
+            "downloads": {
+                "json": f"/{db.name}/-/article/{article_id}.json",
+                "comments": f"/{db.name}/-/export/comments.csv?article={article_id}",
+            },
         },
     )
 
