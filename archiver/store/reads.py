@@ -204,14 +204,3 @@ def covered_crawls(conn: sqlite3.Connection, source: str | None) -> list[int]:
             {"source": source},
         )
     ]
-
-
-def export_extractors(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:
-    """Give the distinct extractor versions among the rows of an export query (empty when it has none)."""
-    names = [d[0] for d in conn.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
-    if "extractor" not in names:
-        return []
-    return [
-        r[0]
-        for r in conn.execute(f"SELECT DISTINCT extractor FROM ({sql}) WHERE extractor IS NOT NULL ORDER BY 1", params)
-    ]
