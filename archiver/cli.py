@@ -309,10 +309,31 @@ def import_warc(files, db, source, workers, warc_dir):
         f"{report.captures} captures; articles: {report.articles_new} new, {report.articles_changed} "
         f"changed, {report.articles_unchanged} unchanged; comments: {report.comments_new} new"
     )
-    if report.damaged:
-        click.echo(f"warning: skipped {len(report.damaged)} damaged records", err=True)
-        for line in report.damaged[:20]:
+    echo_import_notes(report)
+
+
+def echo_import_notes(report) -> None:
+    """Print an import's record kinds, and its skips by reason, redated and cut-short records as warnings."""
+    click.echo("records: " + (", ".join(f"{n} {kind}" for kind, n in sorted(report.kinds.items())) or "none"))
+    if report.skipped:
+        click.echo(
+            f"warning: skipped {report.skipped} records ({report.damaged} damaged records), by reason:", err=True
+        )
+        for reason, n in report.skips.most_common():
+            click.echo(f"  {n} x {reason}", err=True)
+        for line in report.details[:20]:
             click.echo(f"  skipped: {line}", err=True)
+    if report.redated:
+        sources = ", ".join(f"{n} from {source}" for source, n in report.redated.items())
+        click.echo(
+            f"warning: {sum(report.redated.values())} records had an invalid WARC-Date, redated: {sources}", err=True
+        )
+    if report.truncated:
+        click.echo(
+            f"warning: {report.truncated} damaged records (cut short by the end of their file) kept as far as they"
+            " go, marked WARC-Truncated",
+            err=True,
+        )
 
 
 CONFIG_OPTION = click.option(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from archiver.crawl.analysis import PageAnalysis, analyze_safely
 from archiver.crawl.discovery import looks_like_feed, looks_like_sitemap
 from archiver.crawl.items import FetchedItem
-from archiver.errors import ExtractionError, StoreError
+from archiver.errors import ExtractionError, StoreError, WarcError
 from archiver.extract.urls import Scope, canonical
 from archiver.store.warcfiles import RawCapture, WarcLocation, read_capture
 from archiver.store.warcs import QueuedRecord
@@ -124,6 +124,8 @@ def analysed(
             raw = read_capture(folder, location_of(entry))
         except StoreError as exc:
             pending.append(exc)
+        except Exception as exc:  # an odd record must cost that record, not the import
+            pending.append(WarcError(f"{entry.uri}: {type(exc).__name__}: {exc}"))
         else:
             found = verdict(entry, raw)
             work = found or executor.submit(analyze_safely, raw.body, entry.uri, raw.headers)
