@@ -252,8 +252,12 @@ def demo(db, port, no_serve):
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     help="WARC file to write (gzipped WARC 1.1, e.g. captures.warc.gz).",
+)
+@click.option(
+    "--wacz",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also (or instead) write a WACZ package replay tools open directly (e.g. captures.wacz).",
 )
 @click.option("--source", help="Only captures of this source (name).")
 @click.option("--since", help="Only captures fetched on or after this ISO date (YYYY-MM-DD).")
@@ -264,15 +268,20 @@ def demo(db, port, no_serve):
     help="Folder of the raw captures (default: warcs/ beside the archive).",
 )
 @reported
-def export_warc(db, output, source, since, until, warc_dir):
+def export_warc(db, output, source, since, until, warc_dir, wacz):
     """Export the raw captures as WARC 1.1: requests, responses, revisits for 304s, article metadata."""
     from archiver.warc import export_warc as run
 
-    report = run(db, output, warc_dir, source, since, until)
+    if output is None and wacz is None:
+        raise click.UsageError("give -o FILE.warc.gz, --wacz FILE.wacz or both")
+    report = run(db, output, warc_dir, source, since, until, wacz)
     click.echo(
-        f"exported {report.captures} captures to {output}: {report.responses} responses, "
-        f"{report.revisits} revisits, {report.requests} requests, {report.metadata} metadata records"
+        f"exported {report.captures} captures to {' and '.join(str(p) for p in (output, wacz) if p)}: "
+        f"{report.responses} responses, {report.revisits} revisits, {report.resources} resources, "
+        f"{report.requests} requests, {report.metadata} metadata records"
     )
+    if report.redated:
+        click.echo(f"note: {report.redated} records with an invalid WARC-Date went out dated by their capture")
     if report.missing:
         click.echo(f"warning: {report.missing} captures missing from the warcs/ folder were left out", err=True)
 

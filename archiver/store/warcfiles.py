@@ -12,7 +12,6 @@ from io import BytesIO
 from pathlib import Path
 
 import brotli
-from backports import zstd
 from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
@@ -23,6 +22,11 @@ from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.errors import StoreError, WarcError
+
+try:
+    from compression import zstd  # Python 3.14+
+except ImportError:
+    from backports import zstd
 
 # Scrapy hands us bodies already decoded, so these would no longer describe them.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
