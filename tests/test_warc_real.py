@@ -1,0 +1,185 @@
+"""import-warc on real WARC and ARC files written by other tools (wget, wpull, Heritrix, warcprox, Nutch,
+node-warc, ClueWeb tooling): no traceback, exit 0, at least the captures warcio itself reads from each
+file, every skip counted by reason, and an export of them that replay tools index."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import resource
+import sqlite3
+import subprocess
+import zlib
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import brotli
+import pytest
+from backports import zstd
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from .conftest import ROOT, run_cli
+from .replaytools import replay_bin
+
+FOLDER = Path(os.environ.get("ARCHIVER_REAL_WARCS", ROOT.parent / "shared" / "warcs"))
+REAL = sorted(p for p in FOLDER.glob("*") if ".warc" in p.name or ".arc" in p.name) if FOLDER.is_dir() else []
+CAPTURE_TYPES = ("response", "revisit", "resource")
+VALID_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z")
+CAP_REASON = "body over the 10 MB decompressed-size cap"
+
+
+def real_files() -> list[Path]:
+    """Give the real WARC/ARC files; skip without them (fail when ARCHIVER_REQUIRE_ALL is set)."""
+    if REAL:
+        return REAL
+    message = f"no real WARC files in {FOLDER} (set ARCHIVER_REAL_WARCS)"
+    if os.environ.get("ARCHIVER_REQUIRE_ALL"):
+        pytest.fail(message + "; ARCHIVER_REQUIRE_ALL forbids skipping")
+    pytest.skip(message)
+
+
+def warcio_captures(path: Path) -> int:
+    """Give how many response, revisit and resource records of http(s) URLs warcio reads from a file
+    (up to where it gives up), ARC records converted as warcio does."""
+    count = 0
+    with path.open("rb") as f:
+        try:
+            for record in ArchiveIterator(f, arc2warc=True):
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                count += record.rec_type in CAPTURE_TYPES and urlsplit(uri).scheme in ("http", "https")
+        except Exception:  # warcio stops at damage; what it read so far is the bar
+            pass
+    return count
+
+
+def stored_captures(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM captures").fetchone()[0]
+
+
+def skip_counts(stderr: str) -> dict[str, int]:
+    """Give the skip reasons and counts an import's summary names."""
+    return {m[2]: int(m[1]) for m in re.finditer(r"^  (\d+) x (.+)$", stderr, re.M)}
+
+
+def assert_clean_summary(result: subprocess.CompletedProcess) -> None:
+    """An import that exits 0 without a traceback and names a reason for every record it skipped."""
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr and "records/s" in result.stdout
+    total = re.search(r"warning: skipped (\d+) records", result.stderr)
+    assert sum(skip_counts(result.stderr).values()) == (int(total[1]) if total else 0), result.stderr
+
+
+@pytest.mark.parametrize("path", REAL or [None], ids=[p.name for p in REAL] or ["missing"])
+def test_a_real_file_imports_with_at_least_the_captures_warcio_reads(path, tmp_path):
+    path = path or real_files()[0]
+    db = tmp_path / "archive.db"
+    result = run_cli("import-warc", str(path), "--db", str(db), "--workers", "1")
+    assert_clean_summary(result)
+    assert stored_captures(db) >= warcio_captures(path), result.stdout + result.stderr
+    assert f"{stored_captures(db)} captures" in result.stdout
+
+
+def test_every_real_file_on_one_command_line_is_imported_and_exports_for_replay_tools(tmp_path):
+    db = tmp_path / "archive.db"
+    result = run_cli("import-warc", *map(str, real_files()), "--db", str(db), "--workers", "2")
+    assert_clean_summary(result)
+    assert stored_captures(db) >= sum(map(warcio_captures, REAL))
+    out = tmp_path / "export.warc.gz"
+    result = run_cli("export-warc", "--db", str(db), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    kinds: dict[str, int] = {}
+    with out.open("rb") as f:
+        for record in ArchiveIterator(f):
+            kinds[record.rec_type] = kinds.get(record.rec_type, 0) + 1
+            # Invalid dates (ClueWeb's) were replaced on import: replay tools reject a collection over one.
+            assert VALID_DATE.fullmatch(record.rec_headers.get_header("WARC-Date")), record.rec_headers
+    said = dict((kind, int(n)) for n, kind in re.findall(r"(\d+) (response|revisit|resource|request)", result.stdout))
+    assert kinds.get("revisit", 0) > 0 and kinds.get("resource", 0) > 0
+    for kind in ("response", "revisit", "resource", "request"):
+        assert said[kind] == kinds.get(kind, 0), (kind, result.stdout)
+    indexer = subprocess.run([str(replay_bin() / "cdxj-indexer"), str(out)], capture_output=True, text=True)
+    assert indexer.returncode == 0 and "Traceback" not in indexer.stderr, indexer.stderr[-2000:]
+    assert len(indexer.stdout.splitlines()) >= kinds["response"] + kinds["revisit"]
+
+
+def test_warcs_gzipped_as_one_stream_keep_every_record(tmp_path):
+    restreamed = []
+    # The smaller files: every kind of writer is among them, and the big ones cost analysis time only.
+    for path in (p for p in real_files() if p.stat().st_size < 100_000):
+        data = path.read_bytes()
+        data = ungzipped(data) if data[:2] == b"\x1f\x8b" else data
+        if not data.startswith(b"WARC/"):
+            continue  # ARC files
+        one = tmp_path / (path.name.removesuffix(".gz") + ".stream.gz")
+        one.write_bytes(gzip.compress(data, mtime=0))
+        restreamed.append(one)
+    assert restreamed
+    db = tmp_path / "archive.db"
+    result = run_cli("import-warc", *map(str, restreamed), "--db", str(db), "--workers", "2")
+    assert_clean_summary(result)
+    assert stored_captures(db) >= sum(map(warcio_captures, restreamed))
+
+
+def response_record(writer: WARCWriter, url: str, body: bytes, encoding: str) -> None:
+    http = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", encoding)], protocol="HTTP/1.1"
+    )
+    record = writer.create_warc_record(url, "response", payload=BytesIO(body), length=len(body), http_headers=http)
+    writer.write_record(record)
+
+
+def zeros_packed(size: int, packer, step: str, end: str) -> bytes:
+    """Give `size` zero bytes compressed 16 MB at a time by a streaming compressor."""
+    block = bytes(1 << 24)
+    return b"".join(getattr(packer, step)(block) for _ in range(size >> 24)) + getattr(packer, end)()
+
+
+def ungzipped(data: bytes) -> bytes:
+    """Give gzip data (members one after the other) uncompressed, as far as it goes when cut short."""
+    out = []
+    while data[:2] == b"\x1f\x8b":
+        inflater = zlib.decompressobj(31)
+        try:
+            out.append(inflater.decompress(data))
+        except zlib.error:
+            break
+        if not inflater.eof:
+            break
+        data = inflater.unused_data
+    return b"".join(out)
+
+
+def test_bodies_expanding_past_the_cap_are_counted_skips_in_bounded_memory(tmp_path):
+    page = b"<html><head><title>Small page</title></head><body><p>" + b"Words of a page. " * 50 + b"</p></body></html>"
+    path = tmp_path / "bombs.warc.gz"
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        gzipped = zeros_packed(1 << 26, zlib.compressobj(1, zlib.DEFLATED, 31), "compress", "flush")
+        response_record(writer, "http://bomb.example/gzip", gzipped, "gzip")
+        response_record(
+            writer,
+            "http://bomb.example/brotli",
+            zeros_packed(1 << 30, brotli.Compressor(quality=1), "process", "finish"),
+            "br",
+        )
+        response_record(
+            writer,
+            "http://bomb.example/zstd",
+            zeros_packed(1 << 30, zstd.ZstdCompressor(level=1), "compress", "flush"),
+            "zstd",
+        )
+        response_record(writer, "http://bomb.example/page", brotli.compress(page), "br")
+    assert path.stat().st_size < 1 << 20
+    db = tmp_path / "archive.db"
+    result = run_cli("import-warc", str(path), "--db", str(db), "--workers", "1")
+    assert_clean_summary(result)
+    assert skip_counts(result.stderr) == {CAP_REASON: 3}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT url, status FROM captures").fetchall() == [("http://bomb.example/page", 200)]
+    # The largest child process so far (this import included) stayed far below the 1 GB expanded.
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 600 * 1024
