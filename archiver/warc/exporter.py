@@ -29,6 +29,7 @@ from archiver.store.exports import ExportFilter, check_date
 from archiver.store.warcs import KeptCapture
 from archiver.warc import dates
 from archiver.warc.reader import Damage, RecordHead, WarcMember, member_at, parse_head, parse_record, read_members
+from archiver.warc.wacz import Page, write_wacz
 
 NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 COPIED_KINDS = ("response", "revisit", "resource", "request")
@@ -61,15 +62,6 @@ class ExportReport:
 
 
 @dataclass(frozen=True)
-class Page:
-    """A capture that gave an article, as a WACZ page list names it: URL, WARC-Date and title."""
-
-    url: str
-    date: str
-    title: str
-
-
-@dataclass(frozen=True)
 class Seen:
     """A record read from a kept WARC file, with its parsed header."""
 
@@ -96,8 +88,6 @@ def export_warc(
     try:
         report = write_export(db, target, folder, where, output.name if output else "data.warc.gz")
         if wacz is not None:
-            from archiver.warc.wacz import write_wacz  # cdxj-indexer loads only when packaging
-
             write_wacz(target, report.pages, wacz, f"News Archiver export of {db.name}")
     finally:
         if output is None:

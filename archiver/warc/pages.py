@@ -89,7 +89,7 @@ def fetched_item(done: Analysed) -> FetchedItem:
     item = FetchedItem(
         url=entry.uri,
         final_url=entry.uri,
-        status=raw.status,
+        status=capture_status(entry, raw),
         fetched_at=entry.date,
         headers=raw.headers,
         body=raw.body,
@@ -103,6 +103,14 @@ def fetched_item(done: Analysed) -> FetchedItem:
     else:
         describe_page(item, outcome)
     return item
+
+
+def capture_status(entry: QueuedRecord, raw: RawCapture) -> int:
+    """Give the status a capture is filed under: a revisit of a 200 (or without HTTP headers) says the
+    page is as before, so it is filed as a crawl's 304 is (never re-extracted, exported as a revisit)."""
+    if entry.type == "revisit" and raw.status in (0, 200):
+        return 304
+    return raw.status
 
 
 def describe_page(item: FetchedItem, analysis: PageAnalysis) -> None:

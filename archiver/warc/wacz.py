@@ -14,14 +14,12 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-
-from cdxj_indexer import CDXJIndexer
 
 from archiver import __version__
 from archiver.errors import WarcError
 from archiver.extract.timeutil import now_iso
-from archiver.warc.exporter import Page
 
 WACZ_VERSION = "1.1.1"
 WARC_PATH = "archive/data.warc.gz"
@@ -29,6 +27,15 @@ INDEX_PATH = "indexes/index.cdx"
 PAGES_PATH = "pages/pages.jsonl"
 # Records replay looks up; the metadata records that name article rows would shadow their captures.
 INDEXED = "response,revisit,resource"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A capture that gave an article, as a WACZ page list names it: URL, WARC-Date and title."""
+
+    url: str
+    date: str
+    title: str
 
 
 def write_wacz(warc: Path, pages: Iterable[Page], output: Path, title: str) -> None:
@@ -48,6 +55,8 @@ def write_wacz(warc: Path, pages: Iterable[Page], output: Path, title: str) -> N
 
 def cdxj_index(warc: Path) -> bytes:
     """Give the sorted CDXJ index of the WARC's captures, naming the file as the WACZ holds it."""
+    from cdxj_indexer import CDXJIndexer  # loaded only when packaging: it brings surt and tldextract
+
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "index.cdx"
         indexer = CDXJIndexer(str(out), [str(warc)], sort=True, filename=Path(WARC_PATH).name, records=INDEXED)
