@@ -183,3 +183,50 @@ def test_bodies_expanding_past_the_cap_are_counted_skips_in_bounded_memory(tmp_p
         assert conn.execute("SELECT url, status FROM captures").fetchall() == [("http://bomb.example/page", 200)]
     # The largest child process so far (this import included) stayed far below the 1 GB expanded.
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 600 * 1024
+
+
+def dated_response(writer: WARCWriter, url: str, date: str, headers: list[tuple[str, str]], body: bytes) -> None:
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), *headers], protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=BytesIO(body),
+        length=len(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": date},
+    )
+    writer.write_record(record)
+
+
+def test_invalid_warc_dates_are_replaced_with_a_warning_and_never_exported(tmp_path):
+    page = b"<html><head><title>A page</title></head><body><p>Some words.</p></body></html>"
+    path = tmp_path / "dates.warc.gz"
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        dated_response(writer, "http://dates.example/a", "2015-03-02T10:00:00Z", [], page)
+        http_date = [("Date", "Wed, 04 Mar 2015 08:30:00 GMT")]
+        dated_response(writer, "http://dates.example/b", "2015-03-063T10:00:00-0700", http_date, page)
+        dated_response(writer, "http://dates.example/c", "not a date", [], page)
+        dated_response(writer, "http://dates.example/d", "2015-03-05T10:00:00-07:00", [], page)
+        dated_response(
+            writer, "http://dates.example/e", "2015-03-06T10:00:00Z", [("Content-Encoding", "compress")], page
+        )
+    db = tmp_path / "archive.db"
+    result = run_cli("import-warc", str(path), "--db", str(db), "--workers", "1")
+    assert_clean_summary(result)
+    assert "2 records had an invalid WARC-Date" in result.stderr
+    assert "1 from its HTTP Date header" in result.stderr and "1 from the record before it" in result.stderr
+    assert skip_counts(result.stderr) == {"unsupported content encoding 'compress'": 1}
+    with sqlite3.connect(db) as conn:
+        times = dict(conn.execute("SELECT url, fetched_at FROM captures"))
+    assert times == {
+        "http://dates.example/a": "2015-03-02T10:00:00+00:00",
+        "http://dates.example/b": "2015-03-04T08:30:00+00:00",
+        "http://dates.example/c": "2015-03-04T08:30:00+00:00",
+        "http://dates.example/d": "2015-03-05T17:00:00+00:00",
+    }
+    out = tmp_path / "export.warc.gz"
+    assert run_cli("export-warc", "--db", str(db), "-o", str(out)).returncode == 0
+    with out.open("rb") as f:
+        exported = [r.rec_headers.get_header("WARC-Date") for r in ArchiveIterator(f)]
+    assert len(exported) > 4 and all(VALID_DATE.fullmatch(d) for d in exported), exported
