@@ -124,6 +124,7 @@ def first_member_start(f: BinaryIO, max_record: int) -> tuple[bytes, bool]:
 
 def record_end(data: bytes) -> int | None:
     """Give where the first record of uncompressed WARC data ends (before its closing CRLFs)."""
+    data = crlf_head(data)
     end = data.find(b"\r\n\r\n")
     length = content_length(data[:end]) if end > 0 and data.startswith(b"WARC/") else None
     return None if length is None else end + 4 + length
@@ -219,7 +220,41 @@ def gzip_members(stream: ChunkStream, max_record: int) -> Iterator[WarcMember | 
             stream.skip_to_magic(1)
             yield Damage(start, "bytes that are not a gzip member")
             continue
-        yield one_member(stream, max_record)
+        yield from split_member(one_member(stream, max_record), max_record)
+
+
+def split_member(member: WarcMember | Damage, max_record: int) -> Iterator[WarcMember | Damage]:
+    """Give a gzip member's record, or each of its records where one member holds several (a
+    writer that gzipped a run of records together); they take the member's offset."""
+    if isinstance(member, Damage):
+        yield member
+        return
+    member = with_crlf_head(member)
+    end = record_end(member.data)
+    if end is None or not member.data[end:].strip():
+        yield member
+        return
+    for part in plain_records(BytesIO(member.data), max_record):
+        if isinstance(part, WarcMember):
+            yield WarcMember(member.offset, part.raw, part.data, False, part.truncated)
+        else:
+            yield Damage(member.offset, part.reason)
+
+
+def with_crlf_head(member: WarcMember) -> WarcMember:
+    """Give a record whose header block ends lines with a bare LF (some old writers) with CRLFs,
+    as the rest of the archive (and the WARC standard) has them; other records as they are."""
+    fixed = crlf_head(member.data)
+    return member if fixed is member.data else WarcMember(member.offset, fixed, fixed, False, member.truncated)
+
+
+def crlf_head(data: bytes) -> bytes:
+    """Give uncompressed record data with its header lines ended by CRLF (the same bytes if they were)."""
+    lf, crlf = data.find(b"\n\n"), data.find(b"\r\n\r\n")
+    if lf < 0 or (0 <= crlf < lf) or not data.startswith(b"WARC/"):
+        return data
+    head = b"\r\n".join(line.rstrip(b"\r") for line in data[:lf].split(b"\n"))
+    return head + b"\r\n\r\n" + data[lf + 2 :]
 
 
 def one_member(stream: ChunkStream, max_record: int) -> WarcMember | Damage:
@@ -246,15 +281,19 @@ def one_member(stream: ChunkStream, max_record: int) -> WarcMember | Damage:
     if size > max_record:
         return Damage(start, f"record over {max_record // (1024 * 1024)} MB")
     data = b"".join(out)
-    end = record_end(data)
-    if end is not None and len(data) < end:
-        return cut_short(start, data)  # the writer's Content-Length overstates what it wrote
+    fixed = crlf_head(data)
+    end = record_end(fixed)
+    if end is not None and len(fixed) < end:
+        return cut_short(start, fixed)  # the writer's Content-Length overstates what it wrote
+    if fixed is not data:
+        return WarcMember(start, fixed, fixed, False)
     return WarcMember(start, b"".join(raw), data, True)
 
 
 def cut_short(offset: int, data: bytes) -> WarcMember | Damage:
     """Give a record the file ends inside as far as it goes, marked WARC-Truncated, its length
     corrected and its digests (which no longer hold) dropped; Damage when its header is incomplete."""
+    data = crlf_head(data)
     end = data.find(b"\r\n\r\n")
     if end < 0 or not data.startswith(b"WARC/"):
         return Damage(offset, TRUNCATED)
@@ -279,7 +318,7 @@ def plain_records(f: BinaryIO, max_record: int) -> Iterator[WarcMember | Damage]
             yield Damage(offset, "bytes that are not a WARC record")
             continue
         result = plain_record(f, offset, line, max_record)
-        yield result
+        yield with_crlf_head(result) if isinstance(result, WarcMember) else result
         if isinstance(result, Damage) and result.reason == TRUNCATED or getattr(result, "truncated", False):
             return
 
