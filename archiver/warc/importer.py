@@ -171,8 +171,16 @@ def copy_in(
     progress.stage("reading", sum(p.stat().st_size for p in paths))
     done = 0
     for path in paths:
-        copy_file(FileReading(path), writer, queue, report, lambda offset, base=done: progress.update(base + offset))
-        done += path.stat().st_size
+        size = path.stat().st_size
+        # Offsets in a file gzipped as one stream count uncompressed bytes: clamp them to the file.
+        copy_file(
+            FileReading(path),
+            writer,
+            queue,
+            report,
+            lambda at, base=done, end=size: progress.update(base + min(at, end)),
+        )
+        done += size
     progress.update(done)
 
 
