@@ -30,8 +30,8 @@ except ImportError:
 
 # Scrapy hands us bodies already decoded, so these would no longer describe them.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
-# The decoded size a body may reach: the crawl's DOWNLOAD_MAXSIZE (crawl/settings.py), so that an
-# imported capture is held to the cap a crawled one is (a small record can expand to gigabytes).
+# The decoded size a body may reach by default (a small record can expand to gigabytes); imports
+# pass the crawl's DOWNLOAD_MAXSIZE, so that an imported capture is held to the crawl's cap.
 MAX_DECODED = 10 * 1024 * 1024
 INFLATE_CHUNK = 1 << 16
 

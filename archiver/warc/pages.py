@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from archiver.crawl.analysis import PageAnalysis, analyze_safely
 from archiver.crawl.discovery import looks_like_feed, looks_like_sitemap
 from archiver.crawl.items import FetchedItem
+from archiver.crawl.settings import DOWNLOAD_MAXSIZE  # an import is held to the crawl's size cap
 from archiver.errors import ExtractionError, StoreError, WarcError
 from archiver.extract.urls import Scope, canonical
 from archiver.store.warcfiles import RawCapture, WarcLocation, read_capture
@@ -129,7 +130,7 @@ def analysed(
     pending: deque = deque()
     for entry in entries:
         try:
-            raw = read_capture(folder, location_of(entry))
+            raw = read_capture(folder, location_of(entry), DOWNLOAD_MAXSIZE)
         except StoreError as exc:
             pending.append(exc)
         except Exception as exc:  # an odd record must cost that record, not the import
