@@ -332,6 +332,10 @@ def echo_import_notes(report) -> None:
             click.echo(f"  {n} x {reason}", err=True)
         for line in report.details[:20]:
             click.echo(f"  skipped: {line}", err=True)
+    if report.bodiless:
+        click.echo(f"warning: {sum(report.bodiless.values())} captures kept without their body, by reason:", err=True)
+        for reason, n in report.bodiless.most_common():
+            click.echo(f"  {n} x {reason}", err=True)
     if report.redated:
         sources = ", ".join(f"{n} from {source}" for source, n in report.redated.items())
         click.echo(

@@ -62,9 +62,20 @@ def stored_captures(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM captures").fetchone()[0]
 
 
+def reason_counts(stderr: str, header: str) -> dict[str, int]:
+    """Give the reasons and counts an import's summary lists under the warning starting with `header`."""
+    block = re.search(rf"^warning: {header}.*\n((?:  \d+ x .+\n)*)", stderr, re.M)
+    return {m[2]: int(m[1]) for m in re.finditer(r"^  (\d+) x (.+)$", block[1], re.M)} if block else {}
+
+
 def skip_counts(stderr: str) -> dict[str, int]:
     """Give the skip reasons and counts an import's summary names."""
-    return {m[2]: int(m[1]) for m in re.finditer(r"^  (\d+) x (.+)$", stderr, re.M)}
+    return reason_counts(stderr, "skipped")
+
+
+def bodiless_counts(stderr: str) -> dict[str, int]:
+    """Give the reasons captures were kept without their body, with their counts."""
+    return reason_counts(stderr, r"\d+ captures kept without their body")
 
 
 def assert_clean_summary(result: subprocess.CompletedProcess) -> None:
@@ -200,9 +211,12 @@ def test_bodies_expanding_past_the_cap_are_counted_skips_in_bounded_memory(tmp_p
     db = tmp_path / "archive.db"
     result = run_cli("import-warc", str(path), "--db", str(db), "--workers", "1")
     assert_clean_summary(result)
-    assert skip_counts(result.stderr) == {CAP_REASON: 3}
+    # As a crawl records a response over its size cap: a capture row, skipped with the reason, no body.
+    assert skip_counts(result.stderr) == {} and bodiless_counts(result.stderr) == {CAP_REASON: 3}
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT url, status FROM captures").fetchall() == [("http://bomb.example/page", 200)]
+        rows = dict(conn.execute("SELECT url, decision || ' ' || coalesce(reason, '') FROM captures"))
+    assert rows.pop("http://bomb.example/page").startswith("page ")  # decoded and analysed
+    assert rows == {f"http://bomb.example/{kind}": f"skipped {CAP_REASON}" for kind in ("gzip", "brotli", "zstd")}
     # The largest child process so far (this import included) stayed far below the 1 GB expanded.
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 600 * 1024
 
@@ -238,7 +252,7 @@ def test_invalid_warc_dates_are_replaced_with_a_warning_and_never_exported(tmp_p
     assert_clean_summary(result)
     assert "2 records had an invalid WARC-Date" in result.stderr
     assert "1 from its HTTP Date header" in result.stderr and "1 from the record before it" in result.stderr
-    assert skip_counts(result.stderr) == {"unsupported content encoding 'compress'": 1}
+    assert bodiless_counts(result.stderr) == {"unsupported content encoding 'compress'": 1}
     with sqlite3.connect(db) as conn:
         times = dict(conn.execute("SELECT url, fetched_at FROM captures"))
     assert times == {
@@ -246,6 +260,7 @@ def test_invalid_warc_dates_are_replaced_with_a_warning_and_never_exported(tmp_p
         "http://dates.example/b": "2015-03-04T08:30:00+00:00",
         "http://dates.example/c": "2015-03-04T08:30:00+00:00",
         "http://dates.example/d": "2015-03-05T17:00:00+00:00",
+        "http://dates.example/e": "2015-03-06T10:00:00+00:00",
     }
     out = tmp_path / "export.warc.gz"
     assert run_cli("export-warc", "--db", str(db), "-o", str(out)).returncode == 0

@@ -27,10 +27,10 @@ from archiver.errors import ConfigError, StoreError
 from archiver.extract.timeutil import now_iso
 from archiver.extract.urls import host_of
 from archiver.store import Archive
-from archiver.store.warcfiles import PayloadError, WarcWriter
+from archiver.store.warcfiles import WarcWriter
 from archiver.store.warcs import ImportQueue, QueuedRecord
 from archiver.warc import dates
-from archiver.warc.pages import analysed, fetched_item, location_of
+from archiver.warc.pages import BodyRefused, analysed, fetched_item, location_of
 from archiver.warc.progress import NO_PROGRESS, Progress
 from archiver.warc.reader import Damage, RecordHead, WarcMember, parse_head, parse_record, read_members
 
@@ -57,6 +57,7 @@ class ImportReport:
     damaged: int = 0
     details: list[str] = field(default_factory=list)
     redated: Counter = field(default_factory=Counter)
+    bodiless: Counter = field(default_factory=Counter)
     truncated: int = 0
     seconds: float = 0.0
     warc_file: str = ""
@@ -338,11 +339,8 @@ def store_queue(
 
 
 def store_one(book: SourceBook, done, report: ImportReport) -> None:
-    """Store one analysed capture (a record unreadable at its HTTP part counts as damaged; one over
-    the size cap or in an unknown encoding is skipped under that reason)."""
-    if isinstance(done, PayloadError):
-        report.skip(done.reason, done.message, damaged=False)
-        return
+    """Store one analysed capture (a record unreadable at its HTTP part counts as damaged; one whose
+    body is over the size cap or in an unknown encoding is stored without it, counted by reason)."""
     if isinstance(done, StoreError):
         report.skip("unreadable HTTP response", done.message)
         return
@@ -351,6 +349,8 @@ def store_one(book: SourceBook, done, report: ImportReport) -> None:
     ingester.stored_urls.clear()
     ingester.store(fetched_item(done), location_of(done.entry))
     report.captures += 1
+    if isinstance(done.outcome, BodyRefused):
+        report.bodiless[done.outcome.reason] += 1
 
 
 def add_counts(book: SourceBook, report: ImportReport) -> None:

@@ -20,7 +20,7 @@ from archiver.crawl.items import FetchedItem
 from archiver.crawl.settings import DOWNLOAD_MAXSIZE  # an import is held to the crawl's size cap
 from archiver.errors import ExtractionError, StoreError, WarcError
 from archiver.extract.urls import Scope, canonical
-from archiver.store.warcfiles import RawCapture, WarcLocation, read_capture
+from archiver.store.warcfiles import PayloadError, RawCapture, WarcLocation, read_capture
 from archiver.store.warcs import QueuedRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -32,6 +32,12 @@ class Verdict:
 
     decision: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class BodyRefused(Verdict):
+    """A record whose body was refused (over the size cap, an unknown or corrupt encoding): kept as a
+    skipped capture without it."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,9 @@ def analysed(
     for entry in entries:
         try:
             raw = read_capture(folder, location_of(entry), DOWNLOAD_MAXSIZE)
+        except PayloadError as exc:
+            # As the crawl records a response over its size cap: a capture row, skipped, no body.
+            pending.append((entry, RawCapture(entry.uri, 0, {}, b""), BodyRefused("skipped", exc.reason)))
         except StoreError as exc:
             pending.append(exc)
         except Exception as exc:  # an odd record must cost that record, not the import
