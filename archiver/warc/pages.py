@@ -18,7 +18,7 @@ from archiver.crawl.analysis import PageAnalysis, analyze_safely
 from archiver.crawl.discovery import looks_like_feed, looks_like_sitemap
 from archiver.crawl.items import FetchedItem
 from archiver.crawl.settings import DOWNLOAD_MAXSIZE  # an import is held to the crawl's size cap
-from archiver.errors import ExtractionError, StoreError, WarcError
+from archiver.errors import ExtractionError, StoreError
 from archiver.extract.urls import Scope, canonical
 from archiver.store.warcfiles import PayloadError, RawCapture, WarcLocation, read_capture
 from archiver.store.warcs import QueuedRecord
@@ -142,8 +142,14 @@ def analysed(
             pending.append((entry, RawCapture(entry.uri, 0, {}, b""), BodyRefused("skipped", exc.reason)))
         except StoreError as exc:
             pending.append(exc)
-        except Exception as exc:  # an odd record must cost that record, not the import
-            pending.append(WarcError(f"{entry.uri}: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # an odd record must cost that record's body, not the import
+            pending.append(
+                (
+                    entry,
+                    RawCapture(entry.uri, 0, {}, b""),
+                    BodyRefused("skipped", f"unreadable body ({type(exc).__name__})"),
+                )
+            )
         else:
             found = verdict(entry, raw)
             work = found or executor.submit(analyze_safely, raw.body, entry.uri, raw.headers)
