@@ -117,6 +117,10 @@ def test_every_real_file_on_one_command_line_is_imported_and_exports_for_replay_
     indexer = subprocess.run([str(replay_bin() / "cdxj-indexer"), str(out)], capture_output=True, text=True)
     assert indexer.returncode == 0 and "Traceback" not in indexer.stderr, indexer.stderr[-2000:]
     assert len(indexer.stdout.splitlines()) >= kinds["response"] + kinds["revisit"]
+    for step in (["init", "real"], ["add", "real", str(out)]):
+        added = subprocess.run([str(replay_bin() / "wb-manager"), *step], cwd=tmp_path, capture_output=True, text=True)
+        assert added.returncode == 0 and "Traceback" not in added.stderr, added.stderr[-2000:]
+    assert (tmp_path / "collections" / "real" / "indexes" / "index.cdxj").stat().st_size > 0
 
 
 def gzip_members(data: bytes) -> list[bytes]:
