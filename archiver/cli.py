@@ -316,8 +316,12 @@ def demo(db, port, no_serve):
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     help="WARC file to write (gzipped WARC 1.1, e.g. captures.warc.gz).",
+)
+@click.option(
+    "--wacz",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also (or instead) write a WACZ package replay tools open directly (e.g. captures.wacz).",
 )
 @click.option("--source", help="Only captures of this source (name).")
 @click.option("--since", help="Only captures fetched on or after this ISO date (YYYY-MM-DD).")
@@ -328,15 +332,20 @@ def demo(db, port, no_serve):
     help="Folder of the raw captures (default: warcs/ beside the archive).",
 )
 @reported
-def export_warc(db, output, source, since, until, warc_dir):
+def export_warc(db, output, source, since, until, warc_dir, wacz):
     """Export the raw captures as WARC 1.1: requests, responses, revisits for 304s, article metadata."""
     from archiver.warc import export_warc as run
 
-    report = run(db, output, warc_dir, source, since, until)
+    if output is None and wacz is None:
+        raise click.UsageError("give -o FILE.warc.gz, --wacz FILE.wacz or both")
+    report = run(db, output, warc_dir, source, since, until, wacz)
     click.echo(
-        f"exported {report.captures} captures to {output}: {report.responses} responses, "
-        f"{report.revisits} revisits, {report.requests} requests, {report.metadata} metadata records"
+        f"exported {report.captures} captures to {' and '.join(str(p) for p in (output, wacz) if p)}: "
+        f"{report.responses} responses, {report.revisits} revisits, {report.resources} resources, "
+        f"{report.requests} requests, {report.metadata} metadata records"
     )
+    if report.redated:
+        click.echo(f"note: {report.redated} records with an invalid WARC-Date went out dated by their capture")
     if report.missing:
         click.echo(f"warning: {report.missing} captures missing from the warcs/ folder were left out", err=True)
 
@@ -373,10 +382,35 @@ def import_warc(files, db, source, workers, warc_dir):
         f"{report.captures} captures; articles: {report.articles_new} new, {report.articles_changed} "
         f"changed, {report.articles_unchanged} unchanged; comments: {report.comments_new} new"
     )
-    if report.damaged:
-        click.echo(f"warning: skipped {len(report.damaged)} damaged records", err=True)
-        for line in report.damaged[:20]:
+    echo_import_notes(report)
+
+
+def echo_import_notes(report) -> None:
+    """Print an import's record kinds, and its skips by reason, redated and cut-short records as warnings."""
+    click.echo("records: " + (", ".join(f"{n} {kind}" for kind, n in sorted(report.kinds.items())) or "none"))
+    if report.skipped:
+        click.echo(
+            f"warning: skipped {report.skipped} records ({report.damaged} damaged records), by reason:", err=True
+        )
+        for reason, n in report.skips.most_common():
+            click.echo(f"  {n} x {reason}", err=True)
+        for line in report.details[:20]:
             click.echo(f"  skipped: {line}", err=True)
+    if report.bodiless:
+        click.echo(f"warning: {sum(report.bodiless.values())} captures kept without their body, by reason:", err=True)
+        for reason, n in report.bodiless.most_common():
+            click.echo(f"  {n} x {reason}", err=True)
+    if report.redated:
+        sources = ", ".join(f"{n} from {source}" for source, n in report.redated.items())
+        click.echo(
+            f"warning: {sum(report.redated.values())} records had an invalid WARC-Date, redated: {sources}", err=True
+        )
+    if report.truncated:
+        click.echo(
+            f"warning: {report.truncated} damaged records (cut short by the end of their file) kept as far as they"
+            " go, marked WARC-Truncated",
+            err=True,
+        )
 
 
 CONFIG_OPTION = click.option(

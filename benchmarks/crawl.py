@@ -408,7 +408,25 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     extraction = InProcessRates((ours_before, ours_after), (traf_before, traf_after), (b2_before, b2_after))
     print(report(turns, extraction, again, polite, args.pages))
+    print(import_speed(db, args.work))
     return 0
+
+
+def import_speed(db: Path, work: Path) -> str:
+    """Give `archiver import-warc`'s speed on the bench crawl's exported WARC (its own summary line)."""
+    archiver = str(Path(sys.executable).with_name("archiver"))
+    warc, target = work / "export.warc.gz", work / "imported.db"
+    for stale in (target, *work.glob("imported.db-*")):
+        stale.unlink(missing_ok=True)
+    subprocess.run([archiver, "export-warc", "--db", str(db), "-o", str(warc)], check=True, capture_output=True)
+    command = [archiver, "import-warc", str(warc), "--db", str(target), "--warc-dir", str(work / "imported-warcs")]
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    summary = done.stdout.splitlines()[0] if done.returncode == 0 and done.stdout else done.stderr[-300:]
+    return (
+        f"import-warc of the crawl's export ({warc.stat().st_size / 1e6:.0f} MB), {seconds:.1f} s end to end: {summary}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,18 +11,29 @@ from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
 
+import brotli
 from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
-from archiver.errors import StoreError
+from archiver.errors import StoreError, WarcError
+
+try:
+    from compression import zstd  # Python 3.14+
+except ImportError:
+    from backports import zstd
 
 # Scrapy hands us bodies already decoded, so these would no longer describe them.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+# The decoded size a body may reach by default (a small record can expand to gigabytes); imports
+# pass the crawl's DOWNLOAD_MAXSIZE, so that an imported capture is held to the crawl's cap.
+MAX_DECODED = 10 * 1024 * 1024
+INFLATE_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -155,17 +166,125 @@ class WarcWriter:
         self._file.close()
 
 
-def read_capture(folder: Path, location: WarcLocation) -> RawCapture:
-    """Give the response kept at `location`; StoreError when it cannot be read."""
+class PayloadError(WarcError):
+    """A capture's HTTP payload cannot be decoded: over the size cap, or an unknown or corrupt encoding."""
+
+    def __init__(self, reason: str, where: str):
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
+
+
+def read_capture(folder: Path, location: WarcLocation, cap: int = MAX_DECODED) -> RawCapture:
+    """Give the response, revisit or resource kept at `location`, its body decoded (chunked transfer,
+    gzip, deflate, brotli, zstd) up to `cap` bytes; StoreError when it cannot be read, PayloadError
+    when its body cannot be decoded within the cap."""
     path = folder / location.file
     try:
         with path.open("rb") as f:
             f.seek(location.offset)
-            record = next(iter(ArchiveIterator(f)))
-            body = record.content_stream().read()
-            http = record.http_headers  # None for a revisit record without HTTP headers
-            status = int(http.get_statuscode() or 0) if http else 0
-            headers = dict(http.headers) if http else {}
-            return RawCapture(record.rec_headers.get_header("WARC-Target-URI"), status, headers, body)
+            return capture_of(next(iter(ArchiveIterator(f))), cap, f"{path.name}:{location.offset}")
     except (OSError, StopIteration, ValueError, EOFError, ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
         raise StoreError(f"cannot read capture at {path}:{location.offset}: {exc}", "check the warcs/ folder") from exc
+
+
+def capture_of(record, cap: int, where: str) -> RawCapture:
+    """Give a warcio record as a capture; a resource record is a 200 of its own Content-Type."""
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    raw = record.raw_stream.read()
+    if record.rec_type == "resource":
+        kind = record.rec_headers.get_header("Content-Type") or ""
+        return RawCapture(uri, 200, {"Content-Type": kind}, check_size(raw, cap, where))
+    http = record.http_headers  # None for a revisit record without HTTP headers
+    if http is None:
+        return RawCapture(uri, 0, {}, check_size(raw, cap, where))
+    code = http.get_statuscode() or ""
+    status = int(code) if code.isdigit() else 0
+    if "chunked" in (http.get_header("Transfer-Encoding") or "").lower():
+        # warcio's reader keeps the bytes as they are where they turn out not to be chunked
+        raw = ChunkedDataReader(BytesIO(raw)).read()
+    body = decoded(raw, http.get_header("Content-Encoding") or "", cap, where)
+    return RawCapture(uri, status, dict(http.headers), body)
+
+
+def check_size(body: bytes, cap: int, where: str) -> bytes:
+    """Give `body`; PayloadError when it is over the cap."""
+    if len(body) > cap:
+        raise PayloadError(f"body over the {cap // (1024 * 1024)} MB decompressed-size cap", where)
+    return body
+
+
+def decoded(body: bytes, encodings: str, cap: int, where: str) -> bytes:
+    """Give a body with its Content-Encoding(s) undone, last applied first, within `cap` bytes."""
+    for name in reversed([e.strip().lower() for e in encodings.split(",") if e.strip()]):
+        if name in ("identity", "none", "utf-8", "binary"):
+            continue
+        decoder = DECODERS.get(name)
+        if decoder is None:
+            raise PayloadError(f"unsupported content encoding {name[:20]!r}", where)
+        body = decode_one(decoder, name, body, cap, where)
+    return check_size(body, cap, where)
+
+
+def decode_one(decoder, name: str, body: bytes, cap: int, where: str) -> bytes:
+    """Give one encoding undone; the body as it is where it was never encoded (a server mislabelling)."""
+    if not body:
+        return body
+    try:
+        return check_size(decoder(body, cap), cap, where)
+    except (zlib.error, brotli.error, zstd.ZstdError, EOFError) as exc:
+        if not looks_encoded(name, body):
+            return body
+        raise PayloadError(f"corrupt {name} content encoding", where) from exc
+
+
+def looks_encoded(name: str, body: bytes) -> bool:
+    """Tell whether a body that failed to decode was really encoded (else it was sent as it is)."""
+    if name in ("gzip", "x-gzip"):
+        return body.startswith(b"\x1f\x8b")
+    if name == "zstd":
+        return body.startswith(b"\x28\xb5\x2f\xfd")
+    return body.lstrip()[:1] not in (b"<", b"{", b"[")
+
+
+def inflate(body: bytes, cap: int, wbits: int) -> bytes:
+    """Give zlib-family data inflated, at most cap + 1 bytes (enough to tell it is over the cap)."""
+    return zlib.decompressobj(wbits).decompress(body, cap + 1)
+
+
+def gunzip(body: bytes, cap: int) -> bytes:
+    """Give gzip (or zlib-wrapped) data inflated, up to cap + 1 bytes."""
+    return inflate(body, cap, zlib.MAX_WBITS | 32)
+
+
+def undeflate(body: bytes, cap: int) -> bytes:
+    """Give deflate data inflated: zlib-wrapped as the standard says, or raw as some servers send it."""
+    try:
+        return inflate(body, cap, zlib.MAX_WBITS)
+    except zlib.error:
+        return inflate(body, cap, -zlib.MAX_WBITS)
+
+
+def unbrotli(body: bytes, cap: int) -> bytes:
+    """Give brotli data decompressed, stopping once past the cap (its output is bounded per call)."""
+    decoder, parts, size, pos = brotli.Decompressor(), [], 0, 0
+    while size <= cap and not decoder.is_finished():
+        if decoder.can_accept_more_data():
+            if pos >= len(body):
+                break
+            chunk, pos = body[pos : pos + INFLATE_CHUNK], pos + INFLATE_CHUNK
+        else:
+            chunk = b""
+        piece = decoder.process(chunk, output_buffer_limit=cap + 1 - size)
+        if not piece and not chunk:
+            break  # no progress: the data ends inside the stream
+        parts.append(piece)
+        size += len(piece)
+    return b"".join(parts)
+
+
+def unzstd(body: bytes, cap: int) -> bytes:
+    """Give zstd data decompressed, up to cap + 1 bytes."""
+    return zstd.ZstdDecompressor().decompress(body, cap + 1)
+
+
+DECODERS = {"gzip": gunzip, "x-gzip": gunzip, "deflate": undeflate, "br": unbrotli, "zstd": unzstd}

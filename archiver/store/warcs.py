@@ -10,7 +10,7 @@ from archiver.store.exports import ExportFilter
 
 KEPT_COLUMNS = (
     "p.id, p.url, coalesce(p.final_url, p.url), p.status, p.fetched_at, p.warc_file, p.warc_offset,"
-    " p.warc_length, p.decision, p.article_id, a.url"
+    " p.warc_length, p.decision, p.article_id, a.url, a.title"
 )
 KEPT_FROM = (
     " FROM captures p LEFT JOIN articles a ON a.id = p.article_id"
@@ -33,6 +33,7 @@ class KeptCapture:
     decision: str
     article_id: int | None
     article_url: str | None
+    article_title: str | None = None
 
 
 def filter_sql(where: ExportFilter) -> tuple[str, dict]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import time
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,13 +29,16 @@ from archiver.extract.urls import host_of
 from archiver.store import Archive
 from archiver.store.warcfiles import WarcWriter
 from archiver.store.warcs import ImportQueue, QueuedRecord
-from archiver.warc.pages import analysed, fetched_item, location_of
+from archiver.warc import dates
+from archiver.warc.pages import BodyRefused, analysed, fetched_item, location_of
 from archiver.warc.progress import NO_PROGRESS, Progress
-from archiver.warc.reader import Damage, WarcMember, parse_head, read_members
+from archiver.warc.reader import Damage, RecordHead, WarcMember, parse_head, parse_record, read_members
 
-CAPTURE_TYPES = ("response", "revisit")
+CAPTURE_TYPES = ("response", "revisit", "resource")
 KEPT_TYPES = ("request",) + CAPTURE_TYPES
 BATCH = 200
+MAX_DETAILS = 200
+NOT_WEB = "capture of a non-http(s) URI (dns:, metadata:, urn:...)"
 
 
 @dataclass
@@ -48,7 +52,13 @@ class ImportReport:
     articles_unchanged: int = 0
     comments_new: int = 0
     errors: int = 0
-    damaged: list[str] = field(default_factory=list)
+    kinds: Counter = field(default_factory=Counter)
+    skips: Counter = field(default_factory=Counter)
+    damaged: int = 0
+    details: list[str] = field(default_factory=list)
+    redated: Counter = field(default_factory=Counter)
+    bodiless: Counter = field(default_factory=Counter)
+    truncated: int = 0
     seconds: float = 0.0
     warc_file: str = ""
 
@@ -56,6 +66,18 @@ class ImportReport:
     def rate(self) -> float:
         """Records read per second."""
         return self.records / self.seconds if self.seconds else 0.0
+
+    @property
+    def skipped(self) -> int:
+        """Records skipped, for any reason."""
+        return sum(self.skips.values())
+
+    def skip(self, reason: str, detail: str, damaged: bool = True) -> None:
+        """Count one skipped record under its reason, keeping the first details for the summary."""
+        self.skips[reason] += 1
+        self.damaged += damaged
+        if len(self.details) < MAX_DETAILS:
+            self.details.append(detail)
 
 
 @dataclass(frozen=True)
@@ -83,13 +105,17 @@ def import_warcs(
     with Archive(db) as archive:
         writer = WarcWriter(folder, next_import_name(folder))
         report.warc_file = writer.name
+        finished = False
         try:
             copy_in(paths, writer, queue, report, progress)
             writer.flush()
             store_queue(archive, folder, queue, options, report, progress, [p.name for p in paths])
+            finished = True
         finally:
             writer.close()
             queue.close()
+            if not finished and not report.captures:
+                (folder / writer.name).unlink(missing_ok=True)  # no capture points at it
     report.seconds = time.monotonic() - started
     return report
 
@@ -123,6 +149,22 @@ def archive_date(warc_date: str) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+class CopyError(StoreError):
+    """The import's copy of the records cannot be written (disk full, folder gone)."""
+
+
+@dataclass
+class FileReading:
+    """One input file being copied in: its name and the last valid WARC-Date met (to date by)."""
+
+    path: Path
+    last_date: str = ""
+
+    def where(self, offset: int) -> str:
+        """Give a record's place for a skip's detail."""
+        return f"{self.path.name} at {offset}"
+
+
 def copy_in(
     paths: list[Path], writer: WarcWriter, queue: ImportQueue, report: ImportReport, progress: Progress
 ) -> None:
@@ -130,39 +172,102 @@ def copy_in(
     progress.stage("reading", sum(p.stat().st_size for p in paths))
     done = 0
     for path in paths:
-        for member in read_members(path):
-            progress.update(done + member.offset)
-            if isinstance(member, Damage):
-                report.damaged.append(f"{path.name} at {member.offset}: {member.reason}")
-                continue
-            copy_member(path, member, writer, queue, report)
-        done += path.stat().st_size
+        size = path.stat().st_size
+        # Offsets in a file gzipped as one stream count uncompressed bytes: clamp them to the file.
+        copy_file(
+            FileReading(path),
+            writer,
+            queue,
+            report,
+            lambda at, base=done, end=size: progress.update(base + min(at, end)),
+        )
+        done += size
     progress.update(done)
 
 
-def copy_member(path: Path, member: WarcMember, writer: WarcWriter, queue: ImportQueue, report: ImportReport) -> None:
-    """Copy one record if it is a request, response or revisit of a web URL; queue it if a capture."""
+def copy_file(reading: FileReading, writer: WarcWriter, queue: ImportQueue, report: ImportReport, update) -> None:
+    """Copy in the records of one file; whatever fails costs a counted skip, never the other files."""
+    offset = 0
+    try:
+        for member in read_members(reading.path):
+            offset = member.offset
+            update(offset)
+            try:
+                copy_member(reading, member, writer, queue, report)
+            except CopyError:
+                raise
+            except Exception as exc:  # one odd record must cost that record only
+                report.skip(f"unreadable record ({type(exc).__name__})", f"{reading.where(offset)}: {exc}")
+    except CopyError:
+        raise  # the archive's own WARC folder cannot be written: the import cannot go on
+    except StoreError as exc:
+        report.skip("unreadable file", f"{reading.path.name}: {exc.message}")
+    except Exception as exc:  # the reader gave up inside the file: its records so far are kept
+        report.skip(f"unreadable rest of file ({type(exc).__name__})", f"{reading.where(offset)}: {exc}")
+
+
+def copy_member(
+    reading: FileReading, member: WarcMember | Damage, writer: WarcWriter, queue: ImportQueue, report: ImportReport
+) -> None:
+    """Copy one record if it is a request, response, revisit or resource of a web URL; queue the captures."""
+    if isinstance(member, Damage):
+        report.skip(member.reason.split(" (")[0], f"{reading.where(member.offset)}: {member.reason}")
+        return
     try:
         head = parse_head(member)
     except StoreError as exc:
-        report.damaged.append(f"{path.name} at {member.offset}: {exc.message}")
+        report.skip("not a readable WARC record", f"{reading.where(member.offset)}: {exc.message}")
         return
     report.records += 1
-    if head.type not in KEPT_TYPES or urlsplit(head.uri).scheme not in ("http", "https"):
+    report.kinds[head.type] += 1
+    report.truncated += member.truncated
+    if head.type not in KEPT_TYPES:
         return
-    location = writer.copy_record(member.raw if member.gzipped else gzip.compress(member.data, mtime=0))
+    if urlsplit(head.uri).scheme not in ("http", "https"):
+        if head.type in CAPTURE_TYPES:
+            report.skip(NOT_WEB, f"{reading.where(member.offset)}: {head.type} of {head.uri[:80]}", damaged=False)
+        return
+    date, data = dated(reading, member, head, report)
+    raw = member.raw if member.gzipped and data is member.data else gzip.compress(data, mtime=0)
+    try:
+        location = writer.copy_record(raw)
+    except OSError as exc:
+        raise CopyError(f"cannot write {writer.name}: {exc.strerror}", "check the --warc-dir folder") from exc
     if head.type in CAPTURE_TYPES:
         queue.add(
             QueuedRecord(
-                archive_date(head.date),
-                queue.size,
-                head.type,
-                head.uri,
-                location.file,
-                location.offset,
-                location.length,
+                archive_date(date), queue.size, head.type, head.uri, location.file, location.offset, location.length
             )
         )
+
+
+def dated(reading: FileReading, member: WarcMember, head: RecordHead, report: ImportReport) -> tuple[str, bytes]:
+    """Give a record's valid WARC-Date and its bytes, rewritten where its own date was not valid."""
+    if dates.is_valid(head.date):
+        reading.last_date = head.date
+        return head.date, member.data
+    moment = dates.as_moment(head.date)
+    if moment is not None:  # a readable date in another form (an offset, WARC 0.x digits): same moment
+        date = dates.warc_form(moment)
+    else:
+        date, source = substitute_date(reading, member)
+        report.redated[source] += 1
+    reading.last_date = date
+    return date, dates.with_date(member.data, date)
+
+
+def substitute_date(reading: FileReading, member: WarcMember) -> tuple[str, str]:
+    """Give a date for a record whose WARC-Date is unreadable, and where it came from."""
+    try:
+        http = parse_record(member).http_headers
+    except StoreError:
+        http = None
+    moment = dates.from_http(http.get_header("Date") or "") if http else None
+    if moment is not None:
+        return dates.warc_form(moment), "its HTTP Date header"
+    if reading.last_date:
+        return reading.last_date, "the record before it"
+    return now_iso()[:19] + "Z", "the import time"
 
 
 class SourceBook:
@@ -234,15 +339,18 @@ def store_queue(
 
 
 def store_one(book: SourceBook, done, report: ImportReport) -> None:
-    """Store one analysed capture (a record unreadable at its HTTP part counts as damaged)."""
+    """Store one analysed capture (a record unreadable at its HTTP part counts as damaged; one whose
+    body is over the size cap or in an unknown encoding is stored without it, counted by reason)."""
     if isinstance(done, StoreError):
-        report.damaged.append(done.message)
+        report.skip("unreadable HTTP response", done.message)
         return
     ingester = book.ingester_for(done.entry.uri)
     # Each imported capture stands alone: later captures of an article are versions, not duplicates.
     ingester.stored_urls.clear()
     ingester.store(fetched_item(done), location_of(done.entry))
     report.captures += 1
+    if isinstance(done.outcome, BodyRefused):
+        report.bodiless[done.outcome.reason] += 1
 
 
 def add_counts(book: SourceBook, report: ImportReport) -> None:

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 from archiver.crawl.analysis import PageAnalysis, analyze_safely
 from archiver.crawl.discovery import looks_like_feed, looks_like_sitemap
 from archiver.crawl.items import FetchedItem
+from archiver.crawl.settings import DOWNLOAD_MAXSIZE  # an import is held to the crawl's size cap
 from archiver.errors import ExtractionError, StoreError
 from archiver.extract.urls import Scope, canonical
-from archiver.store.warcfiles import RawCapture, WarcLocation, read_capture
+from archiver.store.warcfiles import PayloadError, RawCapture, WarcLocation, read_capture
 from archiver.store.warcs import QueuedRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -31,6 +32,12 @@ class Verdict:
 
     decision: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class BodyRefused(Verdict):
+    """A record whose body was refused (over the size cap, an unknown or corrupt encoding): kept as a
+    skipped capture without it."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ def fetched_item(done: Analysed) -> FetchedItem:
     item = FetchedItem(
         url=entry.uri,
         final_url=entry.uri,
-        status=raw.status,
+        status=capture_status(entry, raw),
         fetched_at=entry.date,
         headers=raw.headers,
         body=raw.body,
@@ -103,6 +110,14 @@ def fetched_item(done: Analysed) -> FetchedItem:
     else:
         describe_page(item, outcome)
     return item
+
+
+def capture_status(entry: QueuedRecord, raw: RawCapture) -> int:
+    """Give the status a capture is filed under: a revisit of a 200 (or without HTTP headers) says the
+    page is as before, so it is filed as a crawl's 304 is (never re-extracted, exported as a revisit)."""
+    if entry.type == "revisit" and raw.status in (0, 200):
+        return 304
+    return raw.status
 
 
 def describe_page(item: FetchedItem, analysis: PageAnalysis) -> None:
@@ -121,9 +136,20 @@ def analysed(
     pending: deque = deque()
     for entry in entries:
         try:
-            raw = read_capture(folder, location_of(entry))
+            raw = read_capture(folder, location_of(entry), DOWNLOAD_MAXSIZE)
+        except PayloadError as exc:
+            # As the crawl records a response over its size cap: a capture row, skipped, no body.
+            pending.append((entry, RawCapture(entry.uri, 0, {}, b""), BodyRefused("skipped", exc.reason)))
         except StoreError as exc:
             pending.append(exc)
+        except Exception as exc:  # an odd record must cost that record's body, not the import
+            pending.append(
+                (
+                    entry,
+                    RawCapture(entry.uri, 0, {}, b""),
+                    BodyRefused("skipped", f"unreadable body ({type(exc).__name__})"),
+                )
+            )
         else:
             found = verdict(entry, raw)
             work = found or executor.submit(analyze_safely, raw.body, entry.uri, raw.headers)

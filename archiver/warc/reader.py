@@ -1,14 +1,19 @@
-"""WARC files read record by record, forward only, surviving damage.
+"""WARC and ARC files read record by record, forward only, surviving damage.
 
 Gzipped WARCs are split into their gzip members by hand (one record per member, as the
 standard recommends), so that a member that will not decompress, or a file cut short,
 costs that one record: the reader resynchronises on the next gzip header. Plain WARCs
-resynchronise on the next `WARC/1.x` line. Each record is held in memory alone, up to
-`max_record` bytes; larger ones are skipped without being held.
+resynchronise on the next `WARC/1.x` line. A WARC gzipped as one stream (all records in one
+member) is read as a plain WARC through a decompressing stream, and ARC files through warcio's
+ARC-to-WARC conversion. Each record is held in memory alone, up to `max_record` bytes; larger
+ones are skipped without being held. A record the file ends inside is kept as far as it goes,
+marked `WARC-Truncated` (as warcio and replay tools read such records too).
 """
 
 from __future__ import annotations
 
+import gzip
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +31,12 @@ CHUNK = 1 << 16
 GZIP_MAGIC = b"\x1f\x8b\x08"
 MAX_RECORD = 64 * 1024 * 1024
 MAX_LINE = 64 * 1024
+SNIFF = 64 * 1024
+TRUNCATED = "truncated record (file ends inside it)"
+ARC_START = re.compile(rb"\A\s*(filedesc://|\S+ [0-9a-fA-F.:]+ \d{14} \S* \d+\s*\n)")
+# Headers that no longer hold for a record kept cut short.
+CUT_HEADERS = (b"content-length:", b"warc-block-digest:", b"warc-payload-digest:", b"warc-truncated:")
+READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError, EOFError, OSError, zlib.error)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class WarcMember:
     raw: bytes
     data: bytes
     gzipped: bool
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,18 +71,100 @@ class RecordHead:
 
 
 def read_members(path: Path, max_record: int = MAX_RECORD) -> Iterator[WarcMember | Damage]:
-    """Give the records of a WARC file (gzipped or not) in file order, and the damage met."""
+    """Give the records of a WARC or ARC file (gzipped or not) in file order, and the damage met."""
     try:
         f = path.open("rb")
     except OSError as exc:
         raise WarcError(f"cannot read {path}: {exc.strerror}", "check the path") from exc
     with f:
-        head = f.read(2)
+        kind = file_kind(f, max_record)
         f.seek(0)
-        if head == GZIP_MAGIC[:2]:
+        if kind == "arc":
+            yield from arc_records(f, max_record)
+        elif kind == "gzip-stream":
+            yield from gzip_stream_records(f, max_record)
+        elif kind == "gzip":
             yield from gzip_members(ChunkStream(f), max_record)
         else:
             yield from plain_records(f, max_record)
+
+
+def file_kind(f: BinaryIO, max_record: int) -> str:
+    """Give how a file is to be read: arc, gzip (a member per record), gzip-stream or plain."""
+    head = f.read(2)
+    f.seek(0)
+    if head != GZIP_MAGIC[:2]:
+        return "arc" if ARC_START.match(f.read(SNIFF)) else "plain"
+    start, member_ended = first_member_start(f, max_record)
+    if ARC_START.match(start):
+        return "arc"
+    end = record_end(start)
+    if end is None:
+        return "gzip"
+    # More than one record in the first member: the file was gzipped as one stream.
+    return "gzip-stream" if start[end:].strip() and (member_ended or len(start) > end + 4) else "gzip"
+
+
+def first_member_start(f: BinaryIO, max_record: int) -> tuple[bytes, bool]:
+    """Give the start of the first gzip member uncompressed (past its first record, where it fits
+    in `max_record`), and whether the member ended there."""
+    inflater, out, need = zlib.decompressobj(31), b"", SNIFF
+    while not inflater.eof and len(out) < need:
+        chunk = f.read(CHUNK)
+        if not chunk:
+            break
+        try:
+            out += inflater.decompress(chunk)
+        except zlib.error:
+            break
+        end = record_end(out)
+        need = min(end + 16, max_record) if end is not None else SNIFF
+    return out, inflater.eof
+
+
+def record_end(data: bytes) -> int | None:
+    """Give where the first record of uncompressed WARC data ends (before its closing CRLFs)."""
+    data = crlf_head(data)
+    end = data.find(b"\r\n\r\n")
+    length = content_length(data[:end]) if end > 0 and data.startswith(b"WARC/") else None
+    return None if length is None else end + 4 + length
+
+
+def arc_records(f: BinaryIO, max_record: int) -> Iterator[WarcMember | Damage]:
+    """Give the records of an ARC file converted to WARC records by warcio, and the damage met
+    (warcio cannot resynchronise inside an ARC file, so damage ends it)."""
+    reader = ArchiveIterator(f, arc2warc=True, no_record_parse=True)
+    records = iter(reader)
+    while True:
+        try:
+            record = next(records)
+            yield arc_member(reader.get_record_offset(), record, max_record)
+        except StopIteration:
+            return
+        except READ_ERRORS as exc:
+            yield Damage(reader.get_record_offset() or 0, f"unreadable ARC record ({type(exc).__name__})")
+            return
+
+
+def arc_member(offset: int, record, max_record: int) -> WarcMember | Damage:
+    """Give an ARC record, converted by warcio, as WARC bytes: its header block and its content."""
+    block = record.raw_stream.read(max_record + 1)
+    if len(block) > max_record:
+        return Damage(offset, f"record over {max_record // (1024 * 1024)} MB")
+    headers = record.rec_headers
+    headers.replace_header("Content-Length", str(len(block)))
+    data = headers.to_bytes() + block + b"\r\n\r\n"
+    return WarcMember(offset, data, data, False)
+
+
+def gzip_stream_records(f: BinaryIO, max_record: int) -> Iterator[WarcMember | Damage]:
+    """Give the records of a WARC gzipped as one stream, read as a plain WARC while decompressing
+    (offsets are in the uncompressed stream); damage to the stream ends the file."""
+    stream = gzip.GzipFile(fileobj=f)
+    try:
+        yield from plain_records(stream, max_record)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Damage(f.tell(), f"corrupt gzip data ({type(exc).__name__})")
 
 
 class ChunkStream:
@@ -126,7 +220,41 @@ def gzip_members(stream: ChunkStream, max_record: int) -> Iterator[WarcMember | 
             stream.skip_to_magic(1)
             yield Damage(start, "bytes that are not a gzip member")
             continue
-        yield one_member(stream, max_record)
+        yield from split_member(one_member(stream, max_record), max_record)
+
+
+def split_member(member: WarcMember | Damage, max_record: int) -> Iterator[WarcMember | Damage]:
+    """Give a gzip member's record, or each of its records where one member holds several (a
+    writer that gzipped a run of records together); they take the member's offset."""
+    if isinstance(member, Damage):
+        yield member
+        return
+    member = with_crlf_head(member)
+    end = record_end(member.data)
+    if end is None or not member.data[end:].strip():
+        yield member
+        return
+    for part in plain_records(BytesIO(member.data), max_record):
+        if isinstance(part, WarcMember):
+            yield WarcMember(member.offset, part.raw, part.data, False, part.truncated)
+        else:
+            yield Damage(member.offset, part.reason)
+
+
+def with_crlf_head(member: WarcMember) -> WarcMember:
+    """Give a record whose header block ends lines with a bare LF (some old writers) with CRLFs,
+    as the rest of the archive (and the WARC standard) has them; other records as they are."""
+    fixed = crlf_head(member.data)
+    return member if fixed is member.data else WarcMember(member.offset, fixed, fixed, False, member.truncated)
+
+
+def crlf_head(data: bytes) -> bytes:
+    """Give uncompressed record data with its header lines ended by CRLF (the same bytes if they were)."""
+    lf, crlf = data.find(b"\n\n"), data.find(b"\r\n\r\n")
+    if lf < 0 or (0 <= crlf < lf) or not data.startswith(b"WARC/"):
+        return data
+    head = b"\r\n".join(line.rstrip(b"\r") for line in data[:lf].split(b"\n"))
+    return head + b"\r\n\r\n" + data[lf + 2 :]
 
 
 def one_member(stream: ChunkStream, max_record: int) -> WarcMember | Damage:
@@ -136,7 +264,7 @@ def one_member(stream: ChunkStream, max_record: int) -> WarcMember | Damage:
     raw, out, size = [], [], 0
     while not inflater.eof:
         if not stream.buf and not stream.fill():
-            return Damage(start, "truncated record (file ends inside it)")
+            return cut_short(start, b"".join(out)) if size <= max_record else Damage(start, TRUNCATED)
         chunk = stream.take()
         try:
             data = inflater.decompress(chunk)
@@ -151,8 +279,29 @@ def one_member(stream: ChunkStream, max_record: int) -> WarcMember | Damage:
             raw.append(chunk[:used])
             out.append(data)
     if size > max_record:
-        return Damage(start, f"record over {max_record} bytes")
-    return WarcMember(start, b"".join(raw), b"".join(out), True)
+        return Damage(start, f"record over {max_record // (1024 * 1024)} MB")
+    data = b"".join(out)
+    fixed = crlf_head(data)
+    end = record_end(fixed)
+    if end is not None and len(fixed) < end:
+        return cut_short(start, fixed)  # the writer's Content-Length overstates what it wrote
+    if fixed is not data:
+        return WarcMember(start, fixed, fixed, False)
+    return WarcMember(start, b"".join(raw), data, True)
+
+
+def cut_short(offset: int, data: bytes) -> WarcMember | Damage:
+    """Give a record the file ends inside as far as it goes, marked WARC-Truncated, its length
+    corrected and its digests (which no longer hold) dropped; Damage when its header is incomplete."""
+    data = crlf_head(data)
+    end = data.find(b"\r\n\r\n")
+    if end < 0 or not data.startswith(b"WARC/"):
+        return Damage(offset, TRUNCATED)
+    block = data[end + 4 :]
+    lines = [line for line in data[:end].split(b"\r\n") if not line.lower().startswith(CUT_HEADERS)]
+    lines += [b"Content-Length: %d" % len(block), b"WARC-Truncated: unspecified"]
+    fixed = b"\r\n".join(lines) + b"\r\n\r\n" + block + b"\r\n\r\n"
+    return WarcMember(offset, fixed, fixed, False, truncated=True)
 
 
 def plain_records(f: BinaryIO, max_record: int) -> Iterator[WarcMember | Damage]:
@@ -169,8 +318,8 @@ def plain_records(f: BinaryIO, max_record: int) -> Iterator[WarcMember | Damage]
             yield Damage(offset, "bytes that are not a WARC record")
             continue
         result = plain_record(f, offset, line, max_record)
-        yield result
-        if isinstance(result, Damage) and result.reason.startswith("truncated"):
+        yield with_crlf_head(result) if isinstance(result, WarcMember) else result
+        if isinstance(result, Damage) and result.reason == TRUNCATED or getattr(result, "truncated", False):
             return
 
 
@@ -180,17 +329,17 @@ def plain_record(f: BinaryIO, offset: int, first: bytes, max_record: int) -> War
     while head[-1].strip():
         head.append(f.readline(MAX_LINE))
         if not head[-1]:
-            return Damage(offset, "truncated record (file ends inside it)")
+            return Damage(offset, TRUNCATED)
     length = content_length(b"".join(head))
     if length is None:
         resync_plain(f)
         return Damage(offset, "record without a valid Content-Length")
     if length > max_record:
         f.seek(length, 1)
-        return Damage(offset, f"record over {max_record} bytes")
+        return Damage(offset, f"record over {max_record // (1024 * 1024)} MB")
     block = f.read(length)
     if len(block) < length:
-        return Damage(offset, "truncated record (file ends inside it)")
+        return cut_short(offset, b"".join(head) + block)
     data = b"".join(head) + block + b"\r\n\r\n"
     return WarcMember(offset, data, data, False)
 
