@@ -14,6 +14,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from archiver.errors import StoreError
 from archiver.store.reads import rows
 
 WINDOW = 1000
@@ -21,6 +22,16 @@ PAGE_SIZE = 20
 FACET_SIZE = 10
 # Markers that snippet() puts around matches; unlikely in archived text, replaced by <mark> after escaping.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+# Bounds of a query: FTS5's snippet() slows with the square of the matching terms, so a query of one word
+# repeated thousands of times held a server for minutes. Real searches are a few words.
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+# Tokens of FTS5 syntax that give a query its structure; a query holding one is never folded.
+OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+
+class SearchRefused(StoreError):
+    """A query is larger than a search may be (too long, too many terms)."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,41 @@ class SearchResult:
 
 
 def escape_query(q: str) -> str:
-    """Give `q` with each word quoted, so that FTS5 reads it as plain words whatever its punctuation."""
-    words = re.findall(r"\w+", q)
+    """Give `q` with each word quoted (once), so that FTS5 reads it as plain words whatever its punctuation."""
+    words = dict.fromkeys(re.findall(r"\w+", q))
     return " ".join('"' + w + '"' for w in words)
+
+
+def query_tokens(q: str) -> list[str]:
+    """Give the query's tokens: quoted phrases (kept whole) and runs of other characters."""
+    return re.findall(r'"[^"]*"?|[^\s"]+', q)
+
+
+def folded(q: str) -> str:
+    """Give `q` with repeated terms said once ("war war war" searches "war"); a query with operators as is."""
+    tokens = query_tokens(q)
+    if any(t in OPERATORS or t.startswith(("NEAR(", "(")) or t.endswith(")") for t in tokens):
+        return q
+    first = {}
+    for token in tokens:
+        first.setdefault(token.lower(), token)
+    return " ".join(first.values())
+
+
+def bounded_query(q: str) -> str:
+    """Give the query to run for `q`: repeated terms folded; SearchRefused when it is too long or has too many terms."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise SearchRefused(
+            f"the search is {len(q):,} characters long, more than the {MAX_QUERY_CHARS:,} a search may have",
+            "shorten it",
+        )
+    q = folded(q)
+    terms = len(re.findall(r"\w+", q))
+    if terms > MAX_TERMS:
+        raise SearchRefused(
+            f"the search has {terms:,} different terms, more than the {MAX_TERMS} a search may have", "use fewer words"
+        )
+    return q
 
 
 def article_filters(req: SearchRequest) -> list[str]:
@@ -264,7 +307,10 @@ def facets(conn: sqlite3.Connection, found: list[dict], req: SearchRequest) -> d
 
 
 def run_search(conn: sqlite3.Connection, req: SearchRequest) -> SearchResult:
-    """Give one page of ranked hits for `req`; an FTS5 syntax error retries with the words quoted."""
+    """Give one page of ranked hits for `req`; an FTS5 syntax error retries with the words quoted.
+
+    SearchRefused when the query is out of bounds (see bounded_query)."""
+    req = replace(req, q=bounded_query(req.q))
     try:
         found, capped = window(conn, req)
     except sqlite3.OperationalError as exc:

@@ -155,17 +155,53 @@ class WarcWriter:
         self._file.close()
 
 
-def read_capture(folder: Path, location: WarcLocation) -> RawCapture:
-    """Give the response kept at `location`; StoreError when it cannot be read."""
-    path = folder / location.file
+# The most a capture may expand to when read back: the crawl's own size cap (DOWNLOAD_MAXSIZE in
+# crawl/settings.py, which this layer may not import), so a record crafted to expand to gigabytes
+# (a gzip bomb) costs no more memory than the largest page a crawl keeps.
+MAX_CAPTURE_BYTES = 10 * 1024 * 1024
+
+
+def confined(folder: Path, name: str) -> Path:
+    """Give the path of WARC file `name` inside `folder`; StoreError when it points anywhere else.
+
+    The name comes from archive.db, which may be someone else's: `../../etc/passwd`, an absolute path
+    or a symlink leading out of the folder must never be opened."""
+    root = folder.resolve()
+    path = (root / name).resolve()
+    if not name or not path.is_relative_to(root) or path == root:
+        raise StoreError(f"capture file {name!r} is not inside the warcs folder; not read", "check captures.warc_file")
+    return path
+
+
+def read_capture(folder: Path, location: WarcLocation, limit: int = MAX_CAPTURE_BYTES, cut: bool = False) -> RawCapture:
+    """Give the response kept at `location` (a file inside `folder`); StoreError when it cannot be read.
+
+    A body expanding past `limit` bytes is refused, or cut at `limit` when `cut` is set (for showing)."""
+    path = confined(folder, location.file)
     try:
         with path.open("rb") as f:
             f.seek(location.offset)
             record = next(iter(ArchiveIterator(f)))
-            body = record.content_stream().read()
+            body = record.content_stream().read(limit + 1)
             http = record.http_headers  # None for a revisit record without HTTP headers
             status = int(http.get_statuscode() or 0) if http else 0
             headers = dict(http.headers) if http else {}
-            return RawCapture(record.rec_headers.get_header("WARC-Target-URI"), status, headers, body)
+            url = record.rec_headers.get_header("WARC-Target-URI")
     except (OSError, StopIteration, ValueError, EOFError, ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
-        raise StoreError(f"cannot read capture at {path}:{location.offset}: {exc}", "check the warcs/ folder") from exc
+        # The reason names the error only: its text may quote the bytes read, from whatever file that is.
+        raise StoreError(
+            f"cannot read capture at {location.file}:{location.offset}: {type(exc).__name__}", "check the warcs/ folder"
+        ) from exc
+    return RawCapture(url, status, headers, capped_body(body, limit, cut, location))
+
+
+def capped_body(body: bytes, limit: int, cut: bool, location: WarcLocation) -> bytes:
+    """Give `body` when within `limit`, cut to it when `cut`; StoreError otherwise."""
+    if len(body) <= limit:
+        return body
+    if cut:
+        return body[:limit]
+    raise StoreError(
+        f"capture at {location.file}:{location.offset} expands to more than {limit:,} bytes; not read",
+        "the crawl's size cap (DOWNLOAD_MAXSIZE) keeps no larger page",
+    )

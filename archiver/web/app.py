@@ -22,7 +22,7 @@ def build_app(db_path: Path, public: bool = False) -> Datasette:
         "max_csv_mb": 0,
         "suggest_facets": False,
     }
-    metadata = {"allow_sql": False} if public else {}
+    metadata = {"allow_sql": False, "plugins": {"archiver": {"public": True}}} if public else {}
     return Datasette([str(db_path)], settings=settings, metadata=metadata)
 
 
