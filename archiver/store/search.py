@@ -28,6 +28,12 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 # Tokens of FTS5 syntax that give a query its structure; a query holding one is never folded.
 OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+# Hit snippets: the characters of a text looked through for a query term, the window marked around
+# it, and the characters of a title marked (see marked_hits).
+LOCATE_CHARS = 200_000
+SNIPPET_WINDOW = 2_000
+TITLE_CHARS = 1_000
+FTS_TOKENIZER = "porter"  # the archive's FTS tables' tokenizer (schema.py), so marks stem as matches do
 
 
 class SearchRefused(StoreError):
@@ -119,7 +125,7 @@ def bounded_query(q: str) -> str:
             "shorten it",
         )
     q = folded(q)
-    terms = len(re.findall(r"\w+", q))
+    terms = len([w for w in re.findall(r"\w+", q) if w not in OPERATORS])
     if terms > MAX_TERMS:
         raise SearchRefused(
             f"the search has {terms:,} different terms, more than the {MAX_TERMS} a search may have", "use fewer words"
@@ -212,50 +218,28 @@ def window(conn: sqlite3.Connection, req: SearchRequest) -> tuple[list[dict], bo
     return found, capped
 
 
-def article_hit(conn: sqlite3.Connection, hit: dict, q: str) -> Hit:
-    """Give an article hit with its title and a highlighted snippet of its body."""
-    if q:
-        sql = (
-            "SELECT a.title, a.url, a.language, s.name AS source,"
-            f" highlight(articles_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}') AS title_marked,"
-            f" snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 32) AS snippet"
-            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid JOIN sources s ON s.id = a.source_id"
-            " WHERE articles_fts MATCH :q AND articles_fts.rowid = :id"
-        )
-    else:
-        sql = (
-            "SELECT a.title, a.url, a.language, s.name AS source, a.title AS title_marked,"
-            " substr(a.body, 1, 240) AS snippet FROM articles a JOIN sources s ON s.id = a.source_id"
-            " WHERE a.id = :id"
-        )
-    row = rows(conn, sql, {"q": q, "id": hit["id"]} if q else {"id": hit["id"]})[0]
-    return Hit(
-        hit["kind"],
-        hit["id"],
-        hit["article_id"],
-        hit["score"],
-        hit["published"],
-        hit["author"],
-        row["title_marked"] or "",
-        row["snippet"] or "",
-        row["source"],
-        row["url"],
-        row["language"],
+def article_hit(conn: sqlite3.Connection, hit: dict) -> Hit:
+    """Give an article hit with its title and the start of its body (marked later, see marked_hits)."""
+    sql = (
+        "SELECT a.title, a.url, a.language, s.name AS source, substr(a.body, 1, :chars) AS text"
+        " FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = :id"
     )
+    row = rows(conn, sql, {"id": hit["id"], "chars": LOCATE_CHARS})[0]
+    return hit_of(hit, row)
 
 
-def comment_hit(conn: sqlite3.Connection, hit: dict, q: str) -> Hit:
-    """Give a comment hit with its article's title and a highlighted snippet of its text."""
-    row = rows(
-        conn,
-        (
-            "SELECT a.title, a.url, a.language, s.name AS source,"
-            f" snippet(comments_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 32) AS snippet"
-            " FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid JOIN articles a ON a.id = c.article_id"
-            " JOIN sources s ON s.id = a.source_id WHERE comments_fts MATCH :q AND comments_fts.rowid = :id"
-        ),
-        {"q": q, "id": hit["id"]},
-    )[0]
+def comment_hit(conn: sqlite3.Connection, hit: dict) -> Hit:
+    """Give a comment hit with its article's title and the start of its text (marked later)."""
+    sql = (
+        "SELECT a.title, a.url, a.language, s.name AS source, substr(c.text, 1, :chars) AS text"
+        " FROM comments c JOIN articles a ON a.id = c.article_id JOIN sources s ON s.id = a.source_id WHERE c.id = :id"
+    )
+    row = rows(conn, sql, {"id": hit["id"], "chars": LOCATE_CHARS})[0]
+    return hit_of(hit, row)
+
+
+def hit_of(hit: dict, row: dict) -> Hit:
+    """Give the Hit of a window row and the row of its page details."""
     return Hit(
         hit["kind"],
         hit["id"],
@@ -264,11 +248,60 @@ def comment_hit(conn: sqlite3.Connection, hit: dict, q: str) -> Hit:
         hit["published"],
         hit["author"],
         row["title"] or "",
-        row["snippet"] or "",
+        row["text"] or "",
         row["source"],
         row["url"],
         row["language"],
     )
+
+
+def snippet_window(text: str, q: str) -> str:
+    """Give the part of `text` (SNIPPET_WINDOW characters) around the first word that looks like a query term.
+
+    The look is rough (the terms' first letters); FTS5 then marks the window exactly."""
+    stems = [w[:4] for w in re.findall(r"\w+", q) if w not in OPERATORS]
+    found = re.search(r"\b(?:" + "|".join(map(re.escape, stems)) + ")", text, re.I) if stems else None
+    start = max(0, found.start() - SNIPPET_WINDOW // 4) if found else 0
+    return ("…" if start else "") + text[start : start + SNIPPET_WINDOW]
+
+
+def plain_snippet(text: str) -> str:
+    """Give the start of a text, for a hit shown without marks."""
+    return text[:240] + ("…" if len(text) > 240 else "")
+
+
+def marked_hits(hits: list[Hit], q: str) -> list[Hit]:
+    """Give the hits with their query terms marked in the title (articles) and a snippet.
+
+    FTS5's snippet() and highlight() slow with the square of a row's matches (a body repeating one word
+    150,000 times took six minutes), and SQLite cannot interrupt them. So they run in a scratch
+    in-memory FTS5 table over a bounded window of each hit's text, where the square stays small."""
+    plain = [replace(h, snippet=plain_snippet(h.snippet)) for h in hits]
+    if not q or not hits:
+        return plain
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute(f"CREATE VIRTUAL TABLE marks USING fts5(title, body, tokenize='{FTS_TOKENIZER}')")
+        scratch.executemany(
+            "INSERT INTO marks (rowid, title, body) VALUES (?, ?, ?)",
+            [
+                (i, h.title[:TITLE_CHARS] if h.kind == "article" else "", snippet_window(h.snippet, q))
+                for i, h in enumerate(hits)
+            ],
+        )
+        found = scratch.execute(
+            f"SELECT rowid, highlight(marks, 0, '{MARK_OPEN}', '{MARK_CLOSE}'),"
+            f" snippet(marks, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 32) FROM marks WHERE marks MATCH ?",
+            (q,),
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return plain  # a query naming the archive's own columns (text:word): shown without marks
+    finally:
+        scratch.close()
+    for i, title, snippet in found:
+        hit = plain[i]
+        plain[i] = replace(hit, title=title if hit.kind == "article" else hit.title, snippet=snippet)
+    return plain
 
 
 def facet_values(counts: Counter, selected: str) -> tuple[FacetValue, ...]:
@@ -323,7 +356,7 @@ def run_search(conn: sqlite3.Connection, req: SearchRequest) -> SearchResult:
         return run_search(conn, quoted)
     start = (req.page - 1) * PAGE_SIZE
     page = [
-        article_hit(conn, h, req.q) if h["kind"] == "article" else comment_hit(conn, h, req.q)
+        article_hit(conn, h) if h["kind"] == "article" else comment_hit(conn, h)
         for h in found[start : start + PAGE_SIZE]
     ]
-    return SearchResult(req, tuple(page), len(found), capped, facets(conn, found, req))
+    return SearchResult(req, tuple(marked_hits(page, req.q)), len(found), capped, facets(conn, found, req))

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 
 from archiver.store.reads import file_is_archive, serve_read_only, source_name
-from archiver.web import csvexport, security, views
+from archiver.web import csvexport, render, security, views
 from archiver.web.metadata import archive_metadata
 
 
@@ -49,6 +49,14 @@ def handle_exception(datasette, request, exception):
     # outside an except block and turns into a 500): its answer is built but dropped, never run.
     yield
     return [lambda: security.render_error(datasette, request, exception)]
+
+
+@hookimpl
+def render_cell(value, database, datasette):
+    # Datasette's table pages show archived names too: a cell with direction controls is isolated.
+    if isinstance(value, str) and is_archive(datasette, database):
+        return render.isolated_cell(value)
+    return None
 
 
 @hookimpl

@@ -6,6 +6,8 @@ Archived text is hostile input: everything here escapes it, and only our own mar
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -14,6 +16,30 @@ from markupsafe import Markup, escape
 from archiver.store.search import MARK_CLOSE, MARK_OPEN, json_list
 
 MAX_DEPTH = 8
+# Unicode's explicit direction controls (embeddings, overrides, isolates, marks): in a name they can
+# reorder the text shown after it; they are kept in the archive and isolated (or dropped) on screen.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str | None) -> str:
+    """Give `text` without direction controls, for places that cannot hold markup (a page's <title>)."""
+    return BIDI_CONTROLS.sub("", text or "")
+
+
+def isolated_cell(value: str) -> Markup | None:
+    """Give a table cell whose text has direction controls with each value in its own <bdi>; None otherwise.
+
+    A JSON array (the bylines) gets one <bdi> per item, so one name cannot reorder the next."""
+    if not BIDI_CONTROLS.search(value):
+        return None
+    try:
+        items = json.loads(value)
+    except ValueError:
+        items = None
+    if not isinstance(items, list):
+        return Markup("<bdi>{}</bdi>").format(value)
+    inner = Markup(", ").join(Markup("<bdi>{}</bdi>").format(json.dumps(item, ensure_ascii=False)) for item in items)
+    return Markup("[{}]").format(inner)
 
 
 def highlighted(text: str) -> Markup:
