@@ -18,10 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 PAYLOADS = (
     "<script>window.__pwned=1;alert(1)</script>",
     '<img src=x onerror="window.__pwned=2;alert(2)">',
-    "<svg onload=\"window.__pwned=3;alert(3)\"><script>window.__pwned=4</script></svg>",
+    '<svg onload="window.__pwned=3;alert(3)"><script>window.__pwned=4</script></svg>',
     '"><script>window.__pwned=5</script><a href="',
     "javascript:window.__pwned=6;alert(6)",
-    "<iframe src=\"javascript:alert(7)\"></iframe><object data=\"javascript:alert(8)\"></object>",
+    '<iframe src="javascript:alert(7)"></iframe><object data="javascript:alert(8)"></object>',
     "{{7*7}}{% raw %}${alert(9)}",
     '=HYPERLINK("http://127.0.0.1:9/x","click")',
     "=cmd|' /C calc'!A0",

@@ -26,8 +26,37 @@ def plain(text: str | None) -> str:
     return BIDI_CONTROLS.sub("", text or "")
 
 
+# Openers of an embedding or override (closed by PDF) and of an isolate (closed by PDI).
+EMBEDDINGS, ISOLATES = "\u202a\u202b\u202d\u202e", "\u2066\u2067\u2068"
+PDF, PDI = "\u202c", "\u2069"
+
+
+def closers(text: str) -> str:
+    """Give the direction controls that close what `text` leaves open (an unpaired override or isolate)."""
+    embedded = isolated = 0
+    for char in BIDI_CONTROLS.findall(text):
+        if char in EMBEDDINGS:
+            embedded += 1
+        elif char == PDF:
+            embedded = max(0, embedded - 1)
+        elif char in ISOLATES:
+            isolated += 1
+        elif char == PDI:
+            isolated = max(0, isolated - 1)
+    return PDF * embedded + PDI * isolated
+
+
+def isolated(value, cls: str = "") -> Markup:
+    """Give `value` (text, or our Markup) in a <bdi> with its open direction controls closed.
+
+    <bdi> alone is not enough: Chromium lets an unclosed override inside it reorder what follows."""
+    text = value if isinstance(value, Markup) else escape(value if value is not None else "")
+    attr = Markup(' class="{}"').format(cls) if cls else Markup("")
+    return Markup("<bdi{}>{}{}</bdi>").format(attr, text, closers(str(text)))
+
+
 def isolated_cell(value: str) -> Markup | None:
-    """Give a table cell whose text has direction controls with each value in its own <bdi>; None otherwise.
+    """Give a table cell whose text has direction controls with each value isolated; None otherwise.
 
     A JSON array (the bylines) gets one <bdi> per item, so one name cannot reorder the next."""
     if not BIDI_CONTROLS.search(value):
@@ -37,9 +66,8 @@ def isolated_cell(value: str) -> Markup | None:
     except ValueError:
         items = None
     if not isinstance(items, list):
-        return Markup("<bdi>{}</bdi>").format(value)
-    inner = Markup(", ").join(Markup("<bdi>{}</bdi>").format(json.dumps(item, ensure_ascii=False)) for item in items)
-    return Markup("[{}]").format(inner)
+        return isolated(value)
+    return Markup("[{}]").format(Markup(", ").join(isolated(json.dumps(i, ensure_ascii=False)) for i in items))
 
 
 def highlighted(text: str) -> Markup:

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import datasette
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Base400, Response
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
@@ -187,6 +188,8 @@ def error_page(exception: BaseException) -> ErrorPage:
         return ErrorPage(400, str(exception))
     if isinstance(exception, QueryTimeout):
         return ErrorPage(503, str(exception))
+    if isinstance(exception, QueryInterrupted):
+        return ErrorPage(503, "the query ran past the time limit and was stopped (narrow it or try again)")
     return ErrorPage(500, "internal error: the server log has the details")
 
 
@@ -200,7 +203,7 @@ def log_failure(request, exception: BaseException) -> None:
 async def render_error(ds, request, exception: BaseException) -> Response:
     """Give the error page (or JSON) for `exception`, with Datasette's error template."""
     found = error_page(exception)
-    if found.status >= 500 and not isinstance(exception, QueryTimeout):
+    if found.status == 500:
         log_failure(request, exception)
     message = found.message if isinstance(found.message, Markup) else scrubbed(ds, found.message)
     info = {"ok": False, "error": message, "status": found.status, "title": found.title}
