@@ -46,6 +46,12 @@ def closers(text: str) -> str:
     return PDF * embedded + PDI * isolated
 
 
+def closed(value) -> Markup:
+    """Give `value` escaped with its open direction controls closed (where a <bdi> would change the markup)."""
+    text = escape(value if value is not None else "")
+    return Markup("{}{}").format(text, closers(str(text)))
+
+
 def isolated(value, cls: str = "") -> Markup:
     """Give `value` (text, or our Markup) in a <bdi> with its open direction controls closed.
 
