@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.store.search import MAX_TERMS, MIN_PREFIX
 from benchmarks import search as bench_search
 
 NORMAL_CLIENTS = 8
@@ -38,15 +39,19 @@ COMMON = (
 def attack_urls(db: str) -> list[str]:
     """Give the worst requests: what took a server down before, and the most a bounded search allows."""
     q = urllib.parse.urlencode
+    common = COMMON[:MAX_TERMS]  # the most terms a search may have, all of them common words
+    prefixes = [w[:MIN_PREFIX] + "*" for w in ("government", "council", "minister", "president", "police")]
     return [
         f"{db}/-/search?" + q({"q": " ".join(["government"] * 7_500)}),  # 60 kB, one word repeated
-        f"{db}/-/search?" + q({"q": " ".join(COMMON[:32])}),  # the most terms allowed, all common
-        f"{db}/-/search?" + q({"q": " ".join(w + "*" for w in "t a s w c p m b".split())}),  # prefix queries
-        f"{db}/-/search?" + q({"q": " OR ".join(COMMON[:32])}),
-        f"{db}/articles.json?" + q({"_search": " ".join(COMMON[:32])}),
+        f"{db}/-/search?" + q({"q": " ".join(["government"] * 80)}),  # repeated, within the length cap
+        f"{db}/-/search?" + q({"q": " ".join(common)}),
+        f"{db}/-/search?" + q({"q": " OR ".join(common)}),
+        f"{db}/-/search?" + q({"q": " ".join(prefixes)}),  # the shortest prefixes allowed
+        f"{db}/-/search?" + q({"q": " ".join(COMMON)}),  # too many terms: refused
+        f"{db}/articles.json?" + q({"_search": " ".join(common)}),
         f"{db}/articles.json?" + q({"_search": " ".join(["the"] * 7_000)}),
         f"{db}/comments.csv?" + q({"_search": "the", "_size": "max"}),
-        f"{db}/-/export/articles.csv?" + q({"search": " ".join(COMMON[:32])}),
+        f"{db}/-/export/articles.csv?" + q({"search": " ".join(common)}),
         f"{db}/articles?_sort=nonexistent",
         f"{db}/-/capture/-1",
         f"{db}/-/article/99999999999999999999999",

@@ -25,7 +25,9 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 # Bounds of a query: FTS5's snippet() slows with the square of the matching terms, so a query of one word
 # repeated thousands of times held a server for minutes. Real searches are a few words.
 MAX_QUERY_CHARS = 1000
-MAX_TERMS = 32
+MAX_TERMS = 16
+# A prefix query (`gov*`) reads the doclists of every term it expands to: a short prefix is most of the index.
+MIN_PREFIX = 3
 # Tokens of FTS5 syntax that give a query its structure; a query holding one is never folded.
 OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 # Hit snippets: the characters of a text looked through for a query term, the window marked around
@@ -125,6 +127,11 @@ def bounded_query(q: str) -> str:
             "shorten it",
         )
     q = folded(q)
+    short = [p for p in re.findall(r"(\w*)\*", q) if len(p) < MIN_PREFIX]
+    if short:
+        raise SearchRefused(
+            f"a prefix search needs at least {MIN_PREFIX} letters before the *", f"write more of {short[0]!r}"
+        )
     terms = len([w for w in re.findall(r"\w+", q) if w not in OPERATORS])
     if terms > MAX_TERMS:
         raise SearchRefused(

@@ -9,6 +9,7 @@ from datasette.app import Datasette
 
 from archiver.errors import ArchiverError
 from archiver.store import Archive
+from archiver.web.security import SEARCH_SLOTS
 
 
 def build_app(db_path: Path, public: bool = False) -> Datasette:
@@ -21,6 +22,8 @@ def build_app(db_path: Path, public: bool = False) -> Datasette:
         "allow_csv_stream": True,
         "max_csv_mb": 0,
         "suggest_facets": False,
+        # One more than the searches that may run at once (web/security.py): other pages always find a thread.
+        "num_sql_threads": SEARCH_SLOTS + 1,
     }
     metadata = {"allow_sql": False, "plugins": {"archiver": {"public": True}}} if public else {}
     return Datasette([str(db_path)], settings=settings, metadata=metadata)

@@ -7,6 +7,7 @@ neither run that text nor say anything about the machine that serves it.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import logging
@@ -30,6 +31,9 @@ LOG = logging.getLogger("archiver.web")
 MAX_QUERY_STRING = 16_384
 # Parameters that are full-text queries somewhere: Datasette's table search and our CSV export's.
 SEARCH_PARAMS = re.compile(r"^(_search(_.+)?|search)$")
+# Searches run at once (the others wait their turn): the server's SQL threads are one more than this,
+# so that the home, article and table pages always find one free whatever the searches cost.
+SEARCH_SLOTS = 2
 # Introspection pages that print the database files' absolute paths: hidden with --public.
 PATH_PAGES = re.compile(r"^/-/(databases|threads)(\.json)?$")
 INLINE_SCRIPT = re.compile(r"<script(?: type=\"module\")?>(.*?)</script>", re.S)
@@ -122,10 +126,20 @@ def refusal_response(path: str, refused: Refusal) -> Response:
     return Response.html(body.format(refused.status, refused.status, refused.message), status=refused.status)
 
 
+def is_search(path: str, query_string: bytes) -> bool:
+    """Tell whether a request runs a full-text search on the SQL threads (CSV streams use their own)."""
+    if path.endswith(".csv"):
+        return False
+    pairs = parse_qsl(query_string.decode("utf-8", "replace"))
+    return any(value.strip() and (name == "q" or SEARCH_PARAMS.match(name)) for name, value in pairs)
+
+
 def wrap(app, csp: str, public: bool):
-    """Give the ASGI app `app` with security headers on every response and oversized requests refused."""
+    """Give the ASGI app `app` with security headers on every response, oversized requests refused and
+    searches taking turns (SEARCH_SLOTS at once)."""
     extra = security_headers(csp)
     ours = {name for name, _ in extra}
+    slots = asyncio.Semaphore(SEARCH_SLOTS)
 
     async def secured(scope, receive, send):
         if scope["type"] != "http":
@@ -141,7 +155,11 @@ def wrap(app, csp: str, public: bool):
         refused = refusal(scope["path"], query_string, public)
         if refused:
             return await refusal_response(scope["path"], refused).asgi_send(send_secured)
-        await app({**scope, "query_string": bounded_params(query_string)}, receive, send_secured)
+        bounded = {**scope, "query_string": bounded_params(query_string)}
+        if not is_search(scope["path"], query_string):
+            return await app(bounded, receive, send_secured)
+        async with slots:
+            await app(bounded, receive, send_secured)
 
     return secured
 
