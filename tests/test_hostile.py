@@ -297,7 +297,8 @@ def test_no_route_answers_500_whatever_the_url(hostile):
     failures = []
     for url in urls:
         status, headers, _ = fetch(url)
-        if status >= 500 or "content-security-policy" not in headers:
+        # 503 is a query stopped at its time limit (`_timelimit=1` asks for that), and says so.
+        if status >= 500 and status != 503 or "content-security-policy" not in headers:
             failures.append((status, url[len(base) :][:120]))
     assert failures == []
     text = log.read_text(errors="replace")
