@@ -293,7 +293,7 @@ def test_no_route_answers_500_whatever_the_url(hostile):
     urls = [base + path for path in mutations(ids)]
     urls += [f"{base}{route}?{query}" for route, query in itertools.product(ROUTES, QUERIES)]
     rng = random.Random(22)  # a bounded sample of pairs of parameters, the same each run
-    urls += [f"{base}{rng.choice(ROUTES)}?{rng.choice(QUERIES)}&{rng.choice(QUERIES)}" for _ in range(150)]
+    urls += [f"{base}{rng.choice(ROUTES)}?{rng.choice(QUERIES)}&{rng.choice(QUERIES)}" for _ in range(60)]
     failures = []
     for url in urls:
         status, headers, _ = fetch(url)

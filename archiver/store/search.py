@@ -28,6 +28,9 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 16
 # A prefix query (`gov*`) reads the doclists of every term it expands to: a short prefix is most of the index.
 MIN_PREFIX = 3
+# A query of more terms than this (or with a prefix, OR, NEAR) is heavy: heavy searches take turns on
+# their own (web/security.py), so that they cannot make the usual searches of a few words wait.
+LIGHT_TERMS = 4
 # Tokens of FTS5 syntax that give a query its structure; a query holding one is never folded.
 OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 # Hit snippets: the characters of a text looked through for a query term, the window marked around
@@ -119,6 +122,16 @@ def folded(q: str) -> str:
     return " ".join(first.values())
 
 
+def term_count(q: str) -> int:
+    """Give the number of words of a query that are terms (operators are not)."""
+    return len([w for w in re.findall(r"\w+", q) if w not in OPERATORS])
+
+
+def is_heavy(q: str) -> bool:
+    """Tell whether a query costs more than a few words do: many terms, a prefix, alternatives, NEAR."""
+    return term_count(folded(q)) > LIGHT_TERMS or bool(re.search(r"\*|\bOR\b|\bNEAR\b", q))
+
+
 def bounded_query(q: str) -> str:
     """Give the query to run for `q`: repeated terms folded; SearchRefused when it is too long or has too many terms."""
     if len(q) > MAX_QUERY_CHARS:
@@ -132,7 +145,7 @@ def bounded_query(q: str) -> str:
         raise SearchRefused(
             f"a prefix search needs at least {MIN_PREFIX} letters before the *", f"write more of {short[0]!r}"
         )
-    terms = len([w for w in re.findall(r"\w+", q) if w not in OPERATORS])
+    terms = term_count(q)
     if terms > MAX_TERMS:
         raise SearchRefused(
             f"the search has {terms:,} different terms, more than the {MAX_TERMS} a search may have", "use fewer words"

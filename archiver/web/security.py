@@ -24,16 +24,18 @@ from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
 from archiver.store.reads import QueryTimeout
-from archiver.store.search import SearchRefused, bounded_query
+from archiver.store.search import SearchRefused, bounded_query, is_heavy
 
 LOG = logging.getLogger("archiver.web")
 # A URL's query string longer than this is refused (414) before any view parses it.
 MAX_QUERY_STRING = 16_384
 # Parameters that are full-text queries somewhere: Datasette's table search and our CSV export's.
 SEARCH_PARAMS = re.compile(r"^(_search(_.+)?|search)$")
-# Searches run at once (the others wait their turn): the server's SQL threads are one more than this,
-# so that the home, article and table pages always find one free whatever the searches cost.
-SEARCH_SLOTS = 2
+# Searches run at once (the others wait their turn): light ones (a few words) and heavy ones (many
+# terms, prefixes) each have their own turns, and the server has one SQL thread more than both, so
+# that heavy searches cannot starve the usual ones and no search can starve the other pages.
+LIGHT_SLOTS, HEAVY_SLOTS = 2, 1
+SEARCH_SLOTS = LIGHT_SLOTS + HEAVY_SLOTS
 # Introspection pages that print the database files' absolute paths: hidden with --public.
 PATH_PAGES = re.compile(r"^/-/(databases|threads)(\.json)?$")
 INLINE_SCRIPT = re.compile(r"<script(?: type=\"module\")?>(.*?)</script>", re.S)
@@ -126,20 +128,24 @@ def refusal_response(path: str, refused: Refusal) -> Response:
     return Response.html(body.format(refused.status, refused.status, refused.message), status=refused.status)
 
 
-def is_search(path: str, query_string: bytes) -> bool:
-    """Tell whether a request runs a full-text search on the SQL threads (CSV streams use their own)."""
+def search_kind(path: str, query_string: bytes) -> str:
+    """Give "light" or "heavy" for a request that runs a full-text search on the SQL threads, else ""
+    (CSV streams read on threads of their own)."""
     if path.endswith(".csv"):
-        return False
+        return ""
     pairs = parse_qsl(query_string.decode("utf-8", "replace"))
-    return any(value.strip() and (name == "q" or SEARCH_PARAMS.match(name)) for name, value in pairs)
+    queries = [value for name, value in pairs if value.strip() and (name == "q" or SEARCH_PARAMS.match(name))]
+    if not queries:
+        return ""
+    return "heavy" if any(is_heavy(q) for q in queries) else "light"
 
 
 def wrap(app, csp: str, public: bool):
     """Give the ASGI app `app` with security headers on every response, oversized requests refused and
-    searches taking turns (SEARCH_SLOTS at once)."""
+    searches taking turns (see LIGHT_SLOTS)."""
     extra = security_headers(csp)
     ours = {name for name, _ in extra}
-    slots = asyncio.Semaphore(SEARCH_SLOTS)
+    slots = {"light": asyncio.Semaphore(LIGHT_SLOTS), "heavy": asyncio.Semaphore(HEAVY_SLOTS)}
 
     async def secured(scope, receive, send):
         if scope["type"] != "http":
@@ -156,9 +162,10 @@ def wrap(app, csp: str, public: bool):
         if refused:
             return await refusal_response(scope["path"], refused).asgi_send(send_secured)
         bounded = {**scope, "query_string": bounded_params(query_string)}
-        if not is_search(scope["path"], query_string):
+        kind = search_kind(scope["path"], query_string)
+        if not kind:
             return await app(bounded, receive, send_secured)
-        async with slots:
+        async with slots[kind]:
             await app(bounded, receive, send_secured)
 
     return secured

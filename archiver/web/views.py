@@ -21,7 +21,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 RAW_LIMIT = 200_000
 # How long the reads of one page may run (plugin setting `time_limit_ms`): an archive page is a few
 # indexed lookups, so a query past this is a hostile or pathological one, stopped before it holds a thread.
-TIME_LIMIT_MS = 1000
+TIME_LIMIT_MS = 2000
 # SQLite's integers: a larger id in a URL names no row (and would overflow the driver).
 MAX_ID = 2**63 - 1
 
