@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint eval bench bench-search install clean
+.PHONY: demo test lint eval bench bench-search bench-serve install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ bench: $(STAMP)
 
 bench-search: $(STAMP)
 	$(BIN)/python -m benchmarks.search --corpus $(CORPUS) --db bench-output/search.db --articles 1000000
+
+ARTICLES ?= 1000000
+bench-serve: $(STAMP)
+	$(BIN)/python -m benchmarks.serve --corpus $(CORPUS) --articles $(ARTICLES)

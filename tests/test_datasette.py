@@ -154,7 +154,7 @@ def search(site: str, **args) -> str:
 def test_home_lists_sources_crawls_and_search_box(site):
     status, text = get(site.rsplit("/", 1)[0] + "/")
     assert status == 200
-    assert 'href="/archive/-/source/1">daily</a>' in text
+    assert 'href="/archive/-/source/1"><bdi>daily</bdi></a>' in text
     assert "<td>2</td>" in text  # daily's article count
     assert 'action="/archive/-/search"' in text
     assert "Daily Press Ltd" in text

@@ -29,7 +29,7 @@ FOLDER = Path(os.environ.get("ARCHIVER_REAL_WARCS", ROOT.parent / "shared" / "wa
 REAL = sorted(p for p in FOLDER.glob("*") if ".warc" in p.name or ".arc" in p.name) if FOLDER.is_dir() else []
 CAPTURE_TYPES = ("response", "revisit", "resource")
 VALID_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z")
-CAP_REASON = "body over the 10 MB decompressed-size cap"
+CAP_REASON = "body expands to more than 10,485,760 bytes (the decompressed-size cap)"
 NOT_WEB = "capture of a non-http(s) URI (dns:, metadata:, urn:...)"
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from archiver.errors import StoreError
 from archiver.store.archive import open_readonly
+
+T = TypeVar("T")
 
 # A body of "normal length" for the completeness table: shorter is a stub or a failed extraction,
 # longer is usually a page that swallowed comments or listings.
@@ -13,6 +18,36 @@ NORMAL_BODY = (500, 50_000)
 RECENT_CRAWLS = 10
 LEDGER_ROWS = 100
 CHART_DAYS = 365
+
+
+class QueryTimeout(StoreError):
+    """A read of a served page ran past its time limit and was stopped."""
+
+
+# SQLite runs the progress handler every this many virtual machine instructions (about 0.1 ms of work).
+PROGRESS_STEPS = 1000
+
+
+def time_limited(conn: sqlite3.Connection, limit_ms: int, read: Callable[[sqlite3.Connection], T]) -> T:
+    """Give `read(conn)`, stopped with QueryTimeout once it has run `limit_ms` milliseconds.
+
+    The progress handler is SQLite's own way to interrupt a statement (Datasette bounds its queries
+    the same way); it is removed afterwards because the connection is shared by other pages."""
+    deadline = time.monotonic() + limit_ms / 1000
+    # A limit this short is a test's: check at every instruction, or a small query would finish first.
+    steps = 1 if limit_ms <= 20 else PROGRESS_STEPS
+    conn.set_progress_handler(lambda: time.monotonic() > deadline, steps)
+    try:
+        return read(conn)
+    except sqlite3.OperationalError as exc:
+        # An interrupted statement says "interrupted", or names what it was doing ("vtable constructor failed").
+        if time.monotonic() <= deadline:
+            raise
+        raise QueryTimeout(
+            f"this page's query ran longer than {limit_ms:,} ms and was stopped", "narrow the search or try again"
+        ) from exc
+    finally:
+        conn.set_progress_handler(None, steps)
 
 
 def rows(conn: sqlite3.Connection, sql: str, params: dict | tuple = ()) -> list[dict]:

@@ -14,6 +14,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from archiver.errors import StoreError
 from archiver.store.reads import rows
 
 WINDOW = 1000
@@ -21,6 +22,27 @@ PAGE_SIZE = 20
 FACET_SIZE = 10
 # Markers that snippet() puts around matches; unlikely in archived text, replaced by <mark> after escaping.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+# Bounds of a query: FTS5's snippet() slows with the square of the matching terms, so a query of one word
+# repeated thousands of times held a server for minutes. Real searches are a few words.
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 16
+# A prefix query (`gov*`) reads the doclists of every term it expands to: a short prefix is most of the index.
+MIN_PREFIX = 3
+# A query of more terms than this (or with a prefix, OR, NEAR) is heavy: heavy searches take turns on
+# their own (web/security.py), so that they cannot make the usual searches of a few words wait.
+LIGHT_TERMS = 4
+# Tokens of FTS5 syntax that give a query its structure; a query holding one is never folded.
+OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+# Hit snippets: the characters of a text looked through for a query term, the window marked around
+# it, and the characters of a title marked (see marked_hits).
+LOCATE_CHARS = 200_000
+SNIPPET_WINDOW = 2_000
+TITLE_CHARS = 1_000
+FTS_TOKENIZER = "porter"  # the archive's FTS tables' tokenizer (schema.py), so marks stem as matches do
+
+
+class SearchRefused(StoreError):
+    """A query is larger than a search may be (too long, too many terms)."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +101,56 @@ class SearchResult:
 
 
 def escape_query(q: str) -> str:
-    """Give `q` with each word quoted, so that FTS5 reads it as plain words whatever its punctuation."""
-    words = re.findall(r"\w+", q)
+    """Give `q` with each word quoted (once), so that FTS5 reads it as plain words whatever its punctuation."""
+    words = dict.fromkeys(re.findall(r"\w+", q))
     return " ".join('"' + w + '"' for w in words)
+
+
+def query_tokens(q: str) -> list[str]:
+    """Give the query's tokens: quoted phrases (kept whole) and runs of other characters."""
+    return re.findall(r'"[^"]*"?|[^\s"]+', q)
+
+
+def folded(q: str) -> str:
+    """Give `q` with repeated terms said once ("war war war" searches "war"); a query with operators as is."""
+    tokens = query_tokens(q)
+    if any(t in OPERATORS or t.startswith(("NEAR(", "(")) or t.endswith(")") for t in tokens):
+        return q
+    first = {}
+    for token in tokens:
+        first.setdefault(token.lower(), token)
+    return " ".join(first.values())
+
+
+def term_count(q: str) -> int:
+    """Give the number of words of a query that are terms (operators are not)."""
+    return len([w for w in re.findall(r"\w+", q) if w not in OPERATORS])
+
+
+def is_heavy(q: str) -> bool:
+    """Tell whether a query costs more than a few words do: many terms, a prefix, alternatives, NEAR."""
+    return term_count(folded(q)) > LIGHT_TERMS or bool(re.search(r"\*|\bOR\b|\bNEAR\b", q))
+
+
+def bounded_query(q: str) -> str:
+    """Give the query to run for `q`: repeated terms folded; SearchRefused when it is too long or has too many terms."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise SearchRefused(
+            f"the search is {len(q):,} characters long, more than the {MAX_QUERY_CHARS:,} a search may have",
+            "shorten it",
+        )
+    q = folded(q)
+    short = [p for p in re.findall(r"(\w*)\*", q) if len(p) < MIN_PREFIX]
+    if short:
+        raise SearchRefused(
+            f"a prefix search needs at least {MIN_PREFIX} letters before the *", f"write more of {short[0]!r}"
+        )
+    terms = term_count(q)
+    if terms > MAX_TERMS:
+        raise SearchRefused(
+            f"the search has {terms:,} different terms, more than the {MAX_TERMS} a search may have", "use fewer words"
+        )
+    return q
 
 
 def article_filters(req: SearchRequest) -> list[str]:
@@ -169,50 +238,28 @@ def window(conn: sqlite3.Connection, req: SearchRequest) -> tuple[list[dict], bo
     return found, capped
 
 
-def article_hit(conn: sqlite3.Connection, hit: dict, q: str) -> Hit:
-    """Give an article hit with its title and a highlighted snippet of its body."""
-    if q:
-        sql = (
-            "SELECT a.title, a.url, a.language, s.name AS source,"
-            f" highlight(articles_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}') AS title_marked,"
-            f" snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 32) AS snippet"
-            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid JOIN sources s ON s.id = a.source_id"
-            " WHERE articles_fts MATCH :q AND articles_fts.rowid = :id"
-        )
-    else:
-        sql = (
-            "SELECT a.title, a.url, a.language, s.name AS source, a.title AS title_marked,"
-            " substr(a.body, 1, 240) AS snippet FROM articles a JOIN sources s ON s.id = a.source_id"
-            " WHERE a.id = :id"
-        )
-    row = rows(conn, sql, {"q": q, "id": hit["id"]} if q else {"id": hit["id"]})[0]
-    return Hit(
-        hit["kind"],
-        hit["id"],
-        hit["article_id"],
-        hit["score"],
-        hit["published"],
-        hit["author"],
-        row["title_marked"] or "",
-        row["snippet"] or "",
-        row["source"],
-        row["url"],
-        row["language"],
+def article_hit(conn: sqlite3.Connection, hit: dict) -> Hit:
+    """Give an article hit with its title and the start of its body (marked later, see marked_hits)."""
+    sql = (
+        "SELECT a.title, a.url, a.language, s.name AS source, substr(a.body, 1, :chars) AS text"
+        " FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = :id"
     )
+    row = rows(conn, sql, {"id": hit["id"], "chars": LOCATE_CHARS})[0]
+    return hit_of(hit, row)
 
 
-def comment_hit(conn: sqlite3.Connection, hit: dict, q: str) -> Hit:
-    """Give a comment hit with its article's title and a highlighted snippet of its text."""
-    row = rows(
-        conn,
-        (
-            "SELECT a.title, a.url, a.language, s.name AS source,"
-            f" snippet(comments_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 32) AS snippet"
-            " FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid JOIN articles a ON a.id = c.article_id"
-            " JOIN sources s ON s.id = a.source_id WHERE comments_fts MATCH :q AND comments_fts.rowid = :id"
-        ),
-        {"q": q, "id": hit["id"]},
-    )[0]
+def comment_hit(conn: sqlite3.Connection, hit: dict) -> Hit:
+    """Give a comment hit with its article's title and the start of its text (marked later)."""
+    sql = (
+        "SELECT a.title, a.url, a.language, s.name AS source, substr(c.text, 1, :chars) AS text"
+        " FROM comments c JOIN articles a ON a.id = c.article_id JOIN sources s ON s.id = a.source_id WHERE c.id = :id"
+    )
+    row = rows(conn, sql, {"id": hit["id"], "chars": LOCATE_CHARS})[0]
+    return hit_of(hit, row)
+
+
+def hit_of(hit: dict, row: dict) -> Hit:
+    """Give the Hit of a window row and the row of its page details."""
     return Hit(
         hit["kind"],
         hit["id"],
@@ -221,11 +268,60 @@ def comment_hit(conn: sqlite3.Connection, hit: dict, q: str) -> Hit:
         hit["published"],
         hit["author"],
         row["title"] or "",
-        row["snippet"] or "",
+        row["text"] or "",
         row["source"],
         row["url"],
         row["language"],
     )
+
+
+def snippet_window(text: str, q: str) -> str:
+    """Give the part of `text` (SNIPPET_WINDOW characters) around the first word that looks like a query term.
+
+    The look is rough (the terms' first letters); FTS5 then marks the window exactly."""
+    stems = [w[:4] for w in re.findall(r"\w+", q) if w not in OPERATORS]
+    found = re.search(r"\b(?:" + "|".join(map(re.escape, stems)) + ")", text, re.I) if stems else None
+    start = max(0, found.start() - SNIPPET_WINDOW // 4) if found else 0
+    return ("…" if start else "") + text[start : start + SNIPPET_WINDOW]
+
+
+def plain_snippet(text: str) -> str:
+    """Give the start of a text, for a hit shown without marks."""
+    return text[:240] + ("…" if len(text) > 240 else "")
+
+
+def marked_hits(hits: list[Hit], q: str) -> list[Hit]:
+    """Give the hits with their query terms marked in the title (articles) and a snippet.
+
+    FTS5's snippet() and highlight() slow with the square of a row's matches (a body repeating one word
+    150,000 times took six minutes), and SQLite cannot interrupt them. So they run in a scratch
+    in-memory FTS5 table over a bounded window of each hit's text, where the square stays small."""
+    plain = [replace(h, snippet=plain_snippet(h.snippet)) for h in hits]
+    if not q or not hits:
+        return plain
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute(f"CREATE VIRTUAL TABLE marks USING fts5(title, body, tokenize='{FTS_TOKENIZER}')")
+        scratch.executemany(
+            "INSERT INTO marks (rowid, title, body) VALUES (?, ?, ?)",
+            [
+                (i, h.title[:TITLE_CHARS] if h.kind == "article" else "", snippet_window(h.snippet, q))
+                for i, h in enumerate(hits)
+            ],
+        )
+        found = scratch.execute(
+            f"SELECT rowid, highlight(marks, 0, '{MARK_OPEN}', '{MARK_CLOSE}'),"
+            f" snippet(marks, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 32) FROM marks WHERE marks MATCH ?",
+            (q,),
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return plain  # a query naming the archive's own columns (text:word): shown without marks
+    finally:
+        scratch.close()
+    for i, title, snippet in found:
+        hit = plain[i]
+        plain[i] = replace(hit, title=title if hit.kind == "article" else hit.title, snippet=snippet)
+    return plain
 
 
 def facet_values(counts: Counter, selected: str) -> tuple[FacetValue, ...]:
@@ -264,7 +360,10 @@ def facets(conn: sqlite3.Connection, found: list[dict], req: SearchRequest) -> d
 
 
 def run_search(conn: sqlite3.Connection, req: SearchRequest) -> SearchResult:
-    """Give one page of ranked hits for `req`; an FTS5 syntax error retries with the words quoted."""
+    """Give one page of ranked hits for `req`; an FTS5 syntax error retries with the words quoted.
+
+    SearchRefused when the query is out of bounds (see bounded_query)."""
+    req = replace(req, q=bounded_query(req.q))
     try:
         found, capped = window(conn, req)
     except sqlite3.OperationalError as exc:
@@ -277,7 +376,7 @@ def run_search(conn: sqlite3.Connection, req: SearchRequest) -> SearchResult:
         return run_search(conn, quoted)
     start = (req.page - 1) * PAGE_SIZE
     page = [
-        article_hit(conn, h, req.q) if h["kind"] == "article" else comment_hit(conn, h, req.q)
+        article_hit(conn, h) if h["kind"] == "article" else comment_hit(conn, h)
         for h in found[start : start + PAGE_SIZE]
     ]
-    return SearchResult(req, tuple(page), len(found), capped, facets(conn, found, req))
+    return SearchResult(req, tuple(marked_hits(page, req.q)), len(found), capped, facets(conn, found, req))

@@ -174,46 +174,64 @@ class PayloadError(WarcError):
         self.reason = reason
 
 
-def read_capture(folder: Path, location: WarcLocation, cap: int = MAX_DECODED) -> RawCapture:
-    """Give the response, revisit or resource kept at `location`, its body decoded (chunked transfer,
-    gzip, deflate, brotli, zstd) up to `cap` bytes; StoreError when it cannot be read, PayloadError
-    when its body cannot be decoded within the cap."""
-    path = folder / location.file
+def confined(folder: Path, name: str) -> Path:
+    """Give the path of WARC file `name` inside `folder`; StoreError when it points anywhere else.
+
+    The name comes from archive.db, which may be someone else's: `../../etc/passwd`, an absolute path
+    or a symlink leading out of the folder must never be opened."""
+    root = folder.resolve()
+    path = (root / name).resolve()
+    if not name or not path.is_relative_to(root) or path == root:
+        raise StoreError(f"capture file {name!r} is not inside the warcs folder; not read", "check captures.warc_file")
+    return path
+
+
+def read_capture(folder: Path, location: WarcLocation, limit: int = MAX_DECODED, cut: bool = False) -> RawCapture:
+    """Give the response, revisit or resource kept at `location` (a file inside `folder`), its body
+    decoded (chunked transfer, gzip, deflate, brotli, zstd) up to `limit` bytes; StoreError when it
+    cannot be read, PayloadError when its body cannot be decoded within the limit (or, with `cut`,
+    the body cut at the limit: for showing)."""
+    path = confined(folder, location.file)
+    where = f"{location.file}:{location.offset}"
     try:
         with path.open("rb") as f:
             f.seek(location.offset)
-            return capture_of(next(iter(ArchiveIterator(f))), cap, f"{path.name}:{location.offset}")
+            return capture_of(next(iter(ArchiveIterator(f))), limit, where, cut)
     except (OSError, StopIteration, ValueError, EOFError, ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
-        raise StoreError(f"cannot read capture at {path}:{location.offset}: {exc}", "check the warcs/ folder") from exc
+        # The reason names the error only: its text may quote the bytes read, from whatever file that is.
+        raise StoreError(f"cannot read capture at {where}: {type(exc).__name__}", "check the warcs/ folder") from exc
 
 
-def capture_of(record, cap: int, where: str) -> RawCapture:
+def capture_of(record, cap: int, where: str, cut: bool = False) -> RawCapture:
     """Give a warcio record as a capture; a resource record is a 200 of its own Content-Type."""
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-    raw = record.raw_stream.read()
+    # Never more than the cap read: a record can expand to gigabytes inside its gzip member.
+    raw = check_size(record.raw_stream.read(cap + 1), cap, where, cut)
     if record.rec_type == "resource":
         kind = record.rec_headers.get_header("Content-Type") or ""
-        return RawCapture(uri, 200, {"Content-Type": kind}, check_size(raw, cap, where))
+        return RawCapture(uri, 200, {"Content-Type": kind}, check_size(raw, cap, where, cut))
     http = record.http_headers  # None for a revisit record without HTTP headers
     if http is None:
-        return RawCapture(uri, 0, {}, check_size(raw, cap, where))
+        return RawCapture(uri, 0, {}, check_size(raw, cap, where, cut))
     code = http.get_statuscode() or ""
     status = int(code) if code.isdigit() else 0
     if "chunked" in (http.get_header("Transfer-Encoding") or "").lower():
         # warcio's reader keeps the bytes as they are where they turn out not to be chunked
         raw = ChunkedDataReader(BytesIO(raw)).read()
-    body = decoded(raw, http.get_header("Content-Encoding") or "", cap, where)
+    body = decoded(raw, http.get_header("Content-Encoding") or "", cap, where, cut)
     return RawCapture(uri, status, dict(http.headers), body)
 
 
-def check_size(body: bytes, cap: int, where: str) -> bytes:
-    """Give `body`; PayloadError when it is over the cap."""
+def check_size(body: bytes, cap: int, where: str, cut: bool = False) -> bytes:
+    """Give `body`; cut at the cap with `cut`, else PayloadError when it is over the cap."""
+    if len(body) > cap and cut:
+        return body[:cap]
     if len(body) > cap:
-        raise PayloadError(f"body over the {cap // (1024 * 1024)} MB decompressed-size cap", where)
+        raise PayloadError(f"body expands to more than {cap:,} bytes (the decompressed-size cap)", where)
     return body
 
 
-def decoded(body: bytes, encodings: str, cap: int, where: str) -> bytes:
+def decoded(body: bytes, encodings: str, cap: int, where: str, cut: bool = False) -> bytes:
     """Give a body with its Content-Encoding(s) undone, last applied first, within `cap` bytes."""
     for name in reversed([e.strip().lower() for e in encodings.split(",") if e.strip()]):
         if name in ("identity", "none", "utf-8", "binary"):
@@ -221,16 +239,16 @@ def decoded(body: bytes, encodings: str, cap: int, where: str) -> bytes:
         decoder = DECODERS.get(name)
         if decoder is None:
             raise PayloadError(f"unsupported content encoding {name[:20]!r}", where)
-        body = decode_one(decoder, name, body, cap, where)
-    return check_size(body, cap, where)
+        body = decode_one(decoder, name, body, cap, where, cut)
+    return check_size(body, cap, where, cut)
 
 
-def decode_one(decoder, name: str, body: bytes, cap: int, where: str) -> bytes:
+def decode_one(decoder, name: str, body: bytes, cap: int, where: str, cut: bool = False) -> bytes:
     """Give one encoding undone; the body as it is where it was never encoded (a server mislabelling)."""
     if not body:
         return body
     try:
-        return check_size(decoder(body, cap), cap, where)
+        return check_size(decoder(body, cap), cap, where, cut)
     except (zlib.error, brotli.error, zstd.ZstdError, EOFError) as exc:
         if not looks_encoded(name, body):
             return body

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import warnings
 from pathlib import Path
 
 from datasette.app import Datasette
 
 from archiver.errors import ArchiverError
 from archiver.store import Archive
+from archiver.web.security import SEARCH_SLOTS
 
 
 def build_app(db_path: Path, public: bool = False) -> Datasette:
@@ -21,8 +23,10 @@ def build_app(db_path: Path, public: bool = False) -> Datasette:
         "allow_csv_stream": True,
         "max_csv_mb": 0,
         "suggest_facets": False,
+        # One more than the searches that may run at once (web/security.py): other pages always find a thread.
+        "num_sql_threads": SEARCH_SLOTS + 1,
     }
-    metadata = {"allow_sql": False} if public else {}
+    metadata = {"allow_sql": False, "plugins": {"archiver": {"public": True}}} if public else {}
     return Datasette([str(db_path)], settings=settings, metadata=metadata)
 
 
@@ -41,4 +45,7 @@ def serve(app: Datasette, host: str, port: int) -> None:
     import uvicorn
 
     check_port(host, port)
+    # Datasette leaves its other facet queries unawaited when one fails (a facet on a missing column);
+    # asyncio then warns once per coroutine, a page of noise per bad URL in the server log.
+    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
     uvicorn.run(app.app(), host=host, port=port, log_level="warning", lifespan="on")

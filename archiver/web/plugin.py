@@ -5,7 +5,7 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from archiver.store.reads import file_is_archive, serve_read_only
-from archiver.web import csvexport, searchapi, views
+from archiver.web import csvexport, render, searchapi, security, views
 from archiver.web.metadata import archive_metadata
 from archiver.web.tablefilters import EXPORT_NAMES
 
@@ -33,6 +33,29 @@ def register_routes(datasette):
     ]
     # Our home page replaces Datasette's index only when an archive is served.
     return routes if archives else [r for r in routes if r[0] != r"^/$"]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    # Every response, Datasette's own and static files included, carries the security headers.
+    csp = security.content_security_policy(security.template_script_hashes(security.datasette_templates()))
+    return lambda app: security.wrap(app, csp, security.is_public(datasette))
+
+
+@hookimpl(wrapper=True)
+def handle_exception(datasette, request, exception):
+    # Datasette's own handler prints each error with rich's local variables (every 404 fails doing so
+    # outside an except block and turns into a 500): its answer is built but dropped, never run.
+    yield
+    return [lambda: security.render_error(datasette, request, exception)]
+
+
+@hookimpl
+def render_cell(value, database, datasette):
+    # Datasette's table pages show archived names too: a cell with direction controls is isolated.
+    if isinstance(value, str) and is_archive(datasette, database):
+        return render.isolated_cell(value)
+    return None
 
 
 @hookimpl

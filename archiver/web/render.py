@@ -6,6 +6,8 @@ Archived text is hostile input: everything here escapes it, and only our own mar
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -14,6 +16,64 @@ from markupsafe import Markup, escape
 from archiver.store.search import MARK_CLOSE, MARK_OPEN, json_list
 
 MAX_DEPTH = 8
+# Unicode's explicit direction controls (embeddings, overrides, isolates, marks): in a name they can
+# reorder the text shown after it; they are kept in the archive and isolated (or dropped) on screen.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str | None) -> str:
+    """Give `text` without direction controls, for places that cannot hold markup (a page's <title>)."""
+    return BIDI_CONTROLS.sub("", text or "")
+
+
+# Openers of an embedding or override (closed by PDF) and of an isolate (closed by PDI).
+EMBEDDINGS, ISOLATES = "\u202a\u202b\u202d\u202e", "\u2066\u2067\u2068"
+PDF, PDI = "\u202c", "\u2069"
+
+
+def closers(text: str) -> str:
+    """Give the direction controls that close what `text` leaves open (an unpaired override or isolate)."""
+    embedded = isolated = 0
+    for char in BIDI_CONTROLS.findall(text):
+        if char in EMBEDDINGS:
+            embedded += 1
+        elif char == PDF:
+            embedded = max(0, embedded - 1)
+        elif char in ISOLATES:
+            isolated += 1
+        elif char == PDI:
+            isolated = max(0, isolated - 1)
+    return PDF * embedded + PDI * isolated
+
+
+def closed(value) -> Markup:
+    """Give `value` escaped with its open direction controls closed (where a <bdi> would change the markup)."""
+    text = escape(value if value is not None else "")
+    return Markup("{}{}").format(text, closers(str(text)))
+
+
+def isolated(value, cls: str = "") -> Markup:
+    """Give `value` (text, or our Markup) in a <bdi> with its open direction controls closed.
+
+    <bdi> alone is not enough: Chromium lets an unclosed override inside it reorder what follows."""
+    text = value if isinstance(value, Markup) else escape(value if value is not None else "")
+    attr = Markup(' class="{}"').format(cls) if cls else Markup("")
+    return Markup("<bdi{}>{}{}</bdi>").format(attr, text, closers(str(text)))
+
+
+def isolated_cell(value: str) -> Markup | None:
+    """Give a table cell whose text has direction controls with each value isolated; None otherwise.
+
+    A JSON array (the bylines) gets one <bdi> per item, so one name cannot reorder the next."""
+    if not BIDI_CONTROLS.search(value):
+        return None
+    try:
+        items = json.loads(value)
+    except ValueError:
+        items = None
+    if not isinstance(items, list):
+        return isolated(value)
+    return Markup("[{}]").format(Markup(", ").join(isolated(json.dumps(i, ensure_ascii=False)) for i in items))
 
 
 def highlighted(text: str) -> Markup:

@@ -12,13 +12,19 @@ from archiver.errors import StoreError
 from archiver.store import reads as queries
 from archiver.store.exports import clamp_day
 from archiver.store.health import source_health
-from archiver.store.search import SearchRequest, run_search
+from archiver.store.reads import QueryTimeout
+from archiver.store.search import SearchRefused, SearchRequest, SearchResult, run_search
 from archiver.store.warcfiles import WarcLocation, read_capture
 from archiver.web import render
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Raw captures shown as text are cut here: the page is for reading, the WARC keeps the whole.
 RAW_LIMIT = 200_000
+# How long the reads of one page may run (plugin setting `time_limit_ms`): an archive page is a few
+# indexed lookups, so a query past this is a hostile or pathological one, stopped before it holds a thread.
+TIME_LIMIT_MS = 2000
+# SQLite's integers: a larger id in a URL names no row (and would overflow the driver).
+MAX_ID = 2**63 - 1
 
 
 def template(datasette, name: str):
@@ -33,11 +39,22 @@ def template(datasette, name: str):
     return env.get_template(name)
 
 
-async def page(datasette, request, name: str, context: dict) -> Response:
+async def page(datasette, request, name: str, context: dict, status: int = 200) -> Response:
     """Give the HTML response of our template `name`."""
     context = {**context, "render": render, "urlencode": urlencode}
     html = await datasette.render_template(template(datasette, name), context, request=request)
-    return Response.html(html)
+    return Response.html(html, status=status)
+
+
+def time_limit(datasette) -> int:
+    """Give the milliseconds that the reads of one page may take (plugin setting `time_limit_ms`)."""
+    return int((datasette.plugin_config("archiver") or {}).get("time_limit_ms", TIME_LIMIT_MS))
+
+
+async def read(datasette, db, load):
+    """Give `load(conn)` run on the database's read thread under the page time limit (QueryTimeout past it)."""
+    limit = time_limit(datasette)
+    return await db.execute_fn(lambda conn: queries.time_limited(conn, limit, load))
 
 
 async def archive_db(datasette, request, name: str | None = None):
@@ -55,9 +72,12 @@ async def archive_db(datasette, request, name: str | None = None):
 def int_var(request, name: str) -> int:
     """Give the integer URL variable `name`; NotFound when it is not one."""
     try:
-        return int(request.url_vars[name])
+        number = int(request.url_vars[name])
     except (KeyError, ValueError):
         raise NotFound(f"bad {name}") from None
+    if not 0 <= number <= MAX_ID:
+        raise NotFound(f"no such {name}")
+    return number
 
 
 async def home(datasette, request):
@@ -71,7 +91,7 @@ async def home(datasette, request):
             "publishers": queries.publishers(conn),
         }
 
-    data = await db.execute_fn(load)
+    data = await read(datasette, db, load)
     return await page(datasette, request, "archive_home.html", {"db": db.name, **data})
 
 
@@ -107,7 +127,7 @@ async def search(datasette, request):
     """The search page: ranked hits over articles and comments, facets, pages, CSV links."""
     db = await archive_db(datasette, request)
     req = search_request(request)
-    result = await db.execute_fn(lambda conn: run_search(conn, req))
+    result, status = await bounded_search(datasette, db, req)
     query = {k: v for k, v in vars(req).items() if v and k != "page"}
     return await page(
         datasette,
@@ -121,7 +141,18 @@ async def search(datasette, request):
             "exports": export_links(db.name, result.request),
             "export_filters": export_filters(result.request),
         },
+        status=status,
     )
+
+
+async def bounded_search(datasette, db, req: SearchRequest) -> tuple[SearchResult, int]:
+    """Give the search's result and HTTP status: 400 for a query out of bounds, 503 for one stopped."""
+    try:
+        return await read(datasette, db, lambda conn: run_search(conn, req)), 200
+    except SearchRefused as exc:
+        return SearchResult(req, error=f"Not searched: {exc}."), 400
+    except QueryTimeout as exc:
+        return SearchResult(req, error=f"Search stopped: {exc}."), 503
 
 
 async def article(datasette, request):
@@ -137,7 +168,7 @@ async def article(datasette, request):
             "captures": queries.article_captures(conn, article_id),
         }
 
-    data = await db.execute_fn(load)
+    data = await read(datasette, db, load)
     if data["article"] is None:
         raise NotFound("no such article")
     return await page(
@@ -163,16 +194,17 @@ def raw_body(db_path: str, row: dict) -> tuple[str, dict]:
         return "", {"note": "no raw record kept for this capture"}
     location = WarcLocation(row["warc_file"], row["warc_offset"], row["warc_length"] or 0)
     try:
-        raw = read_capture(Path(db_path).parent / "warcs", location)
+        raw = read_capture(Path(db_path).parent / "warcs", location, limit=RAW_LIMIT, cut=True)
     except StoreError as exc:
         return "", {"note": str(exc)}
-    return raw.body[:RAW_LIMIT].decode("utf-8", "replace"), raw.headers
+    return raw.body.decode("utf-8", "replace"), raw.headers
 
 
 async def capture(datasette, request):
     """The raw capture page: the capture row and its kept HTML, shown as text."""
     db = await archive_db(datasette, request)
-    row = await db.execute_fn(lambda conn: queries.capture(conn, int_var(request, "id")))
+    capture_id = int_var(request, "id")
+    row = await read(datasette, db, lambda conn: queries.capture(conn, capture_id))
     if row is None:
         raise NotFound("no such capture")
     body, headers = raw_body(db.path, row)
@@ -197,7 +229,7 @@ async def source(datasette, request):
             "per_day": queries.articles_per_day(conn, source_id),
         }
 
-    data = await db.execute_fn(load)
+    data = await read(datasette, db, load)
     if data["source"] is None:
         raise NotFound("no such source")
     chart = render.bar_chart(data["per_day"], "day", "articles")
