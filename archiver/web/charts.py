@@ -210,7 +210,7 @@ def draw(chart: TimeChart, layout: Layout, uid: str) -> Markup:
     body = Markup("").join(series_marks(chart, scale, i) for i in range(len(chart.series)))
     ident = f"{uid}-{layout.name}"
     return Markup(
-        '<svg class="archive-chart chart-{n}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t {id}-d"'
+        '<svg class="time-chart chart-{n}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t {id}-d"'
         ' xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>'
         "{y}{x}{body}</svg>"
     ).format(
@@ -265,7 +265,7 @@ def week_start(day: date) -> date:
 
 CSS = """
 .archive-figure { margin: 1em 0; max-width: 960px; }
-.archive-figure svg.archive-chart { width: 100%; height: auto; display: block; }
+.archive-figure svg.time-chart { width: 100%; height: auto; display: block; }
 .archive-figure svg.chart-narrow { display: none; }
 @media (max-width: 700px) {
   .archive-figure svg.chart-wide { display: none; }
@@ -279,3 +279,23 @@ CSS = """
 .archive-compare-form fieldset { border: 1px solid #ccc; margin: 0.5em 0; }
 .archive-compare-form input[type=text], .archive-compare-form input[type=search] { max-width: 100%; }
 """
+
+
+def daily_chart(points: list[dict], key: str, value: str, title: str, y_label: str) -> TimeChart:
+    """Give the chart of per-day counts, every day from the first to the last drawn (zero where none)."""
+    counts = {}
+    for p in points:
+        try:
+            counts[date.fromisoformat(p[key])] = p[value]
+        except (TypeError, ValueError):
+            continue  # a malformed stored date cannot be placed on a time axis
+    days = every_day(min(counts), max(counts)) if counts else ()
+    empty = sum(1 for d in days if d not in counts)
+    span = f"from {days[0]} to {days[-1]}, {empty} of {len(days)} days without any" if days else "no dated records"
+    return TimeChart(
+        title=title,
+        description=f"{title}, {span} (drawn as zero).",
+        periods=days,
+        series=(Series(y_label, tuple(counts.get(d, 0) for d in days)),),
+        y_label=y_label,
+    )

@@ -89,21 +89,38 @@ def capture_link(database: str, value) -> Markup | None:
     ).format(db=database, id=value)
 
 
+ARTICLE_COLUMNS = {
+    ("articles", "id"),
+    ("comments", "article_id"),
+    ("article_versions", "article_id"),
+    ("captures", "article_id"),
+}
+
+
+def title_link(database: str, row, value) -> Markup | None:
+    """Give an article's title as a link to its article page."""
+    article_id = cell(row, "id")
+    if not isinstance(article_id, int):
+        return None
+    return Markup('<a class="article-page" href="{}">{}</a>').format(
+        article_href(database, article_id), value or "(no title)"
+    )
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if table is None or not is_archive(datasette, database):
+    if not is_archive(datasette, database):
         return None
+    if table is None:  # a canned query: its article_id column leads to the article page
+        return article_link(database, "", row, value) if column == "article_id" else None
     if column in LONG_TEXT.get(table, ()) and isinstance(value, str) and len(value) > SNIPPET + 40:
         return snippet(database, table, row, value)
-    if (table, column) in (
-        ("articles", "id"),
-        ("comments", "article_id"),
-        ("article_versions", "article_id"),
-        ("captures", "article_id"),
-    ):
+    if (table, column) in ARTICLE_COLUMNS:
         return article_link(database, table, row, value)
-    if (table, column) in (("captures", "warc_file"),) and value:
+    if (table, column) == ("articles", "title"):
+        return title_link(database, row, value)
+    if (table, column) == ("captures", "warc_file") and value:
         return Markup("{} ({})").format(value, capture_link(database, cell(row, "id")) or "")
     if (table, column) == ("article_versions", "capture_id"):
-        return capture_link(database, cell(row, "capture_id"))
+        return capture_link(database, value)
     return None

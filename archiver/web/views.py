@@ -13,7 +13,7 @@ from archiver.store import reads as queries
 from archiver.store.health import source_health
 from archiver.store.search import SearchRequest, run_search
 from archiver.store.warcfiles import WarcLocation, read_capture
-from archiver.web import render
+from archiver.web import charts, render
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Raw captures shown as text are cut here: the page is for reading, the WARC keeps the whole.
@@ -81,7 +81,7 @@ def search_request(request) -> SearchRequest:
         number = max(1, int(args.get("page") or 1))
     except ValueError:
         number = 1
-    fields = ("q", "source", "language", "author", "since", "until")
+    fields = ("q", "source", "language", "author", "commenter", "since", "until")
     return SearchRequest(**{f: (args.get(f) or "").strip() for f in fields}, page=number)
 
 
@@ -112,7 +112,15 @@ async def search(datasette, request):
             "req": result.request,
             "query": query,
             "exports": export_links(db.name, result.request),
-            "partial_export": bool(req.language or req.author),
+            "partial_export": bool(req.language or req.author or req.commenter),
+            "attention_url": f"/{db.name}/-/attention?"
+            + urlencode(
+                {
+                    k: v
+                    for k, v in (("q", req.q), ("source", req.source), ("since", req.since), ("until", req.until))
+                    if v
+                }
+            ),
         },
     )
 
@@ -189,7 +197,9 @@ async def source(datasette, request):
     data = await db.execute_fn(load)
     if data["source"] is None:
         raise NotFound("no such source")
-    chart = render.bar_chart(data["per_day"], "day", "articles")
+    chart = charts.figure(
+        charts.daily_chart(data["per_day"], "day", "articles", "Articles published per day", "articles"), "per-day"
+    )
     return await page(
         datasette,
         request,
