@@ -370,9 +370,22 @@ def sources_list(config):
     """List the configured sources: name, URL, schedule, enabled."""
     from archiver.config import load_config
 
-    for source in load_config(config).values():
+    found = load_config(config)
+    if not found:
+        no_sources(config)
+    for source in found.values():
         state = "enabled" if source.enabled else "disabled"
         click.echo(f"{source.name}  {source.url}  schedule: {source.schedule or '-'}  {state}")
+
+
+def no_sources(config: Path) -> None:
+    """Say on stderr that there is no source to list, and how to add one."""
+    where = f"no {config} here" if not config.exists() else f"no sources in {config}"
+    click.echo(
+        f"{where}; add a source with `archiver sources add NAME URL` (e.g. archiver sources add courier "
+        "http://127.0.0.1:8002/), or crawl a homepage directly with `archiver crawl URL`",
+        err=True,
+    )
 
 
 @sources.command("show")
@@ -428,7 +441,10 @@ def schedule_list(config, db):
     from archiver.schedule.status import format_status, schedule_status
 
     now = utc_now()
-    for status in schedule_status(config, db, now):
+    statuses = schedule_status(config, db, now)
+    if not statuses:
+        no_sources(config)
+    for status in statuses:
         click.echo("\n".join(format_status(status, now)))
 
 
