@@ -275,6 +275,7 @@ CSS = """
 .chart-legend li { display: flex; align-items: center; gap: 0.4em; }
 .archive-figure figcaption { font-size: 0.9em; color: #444; }
 .archive-capture-view iframe.archived-page { width: 100%; height: 75vh; border: 2px solid #888; background: #fff; }
+.archive-meta dd, .archive-capture-view .archived-label, .article-links { overflow-wrap: anywhere; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
 .archive-compare-form fieldset { border: 1px solid #ccc; margin: 0.5em 0; }
 .archive-compare-form input[type=text], .archive-compare-form input[type=search] { max-width: 100%; }
