@@ -428,3 +428,22 @@ def query_ok(db: Path, sql: str) -> bool:
         return bool(query(db, sql)[0][0])
     except sqlite3.Error:
         return False
+
+
+def test_comment_threads_lists_a_later_reply_under_its_parent(base, demo_db):
+    from archiver.demo.editions import NEW_COMMENT_TEXT  # the reply that edition 2 adds
+
+    (article_id, reply_id) = query(demo_db, "SELECT article_id, id FROM comments WHERE text = ?", (NEW_COMMENT_TEXT,))[
+        0
+    ]
+    _, body = get(f"{base}/archive/comment_threads.json?_shape=array&_size=max")
+    rows = json.loads(body)
+    ids = [r["article_id"] for r in rows]
+    assert ids == sorted(ids) and len(rows) == query(demo_db, "SELECT count(*) FROM comments")[0][0]
+    thread = [r for r in rows if r["article_id"] == article_id]
+    assert [r["position"] for r in thread] == sorted(r["position"] for r in thread)
+    reply = next(i for i, r in enumerate(thread) if r["id"] == reply_id)
+    assert 0 < reply < len(thread) - 1  # in the middle of the thread, not at its end
+    assert thread[reply]["parent_key"] in {r["key"] for r in thread[:reply]}
+    # In the comments table the same reply, added by the second crawl, has the largest id of its article.
+    assert max(r["id"] for r in thread) == thread[reply]["id"]

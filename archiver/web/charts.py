@@ -277,6 +277,15 @@ CSS = """
 .archive-capture-view iframe.archived-page { width: 100%; height: 75vh; border: 2px solid #888; background: #fff; }
 .archive-meta dd, .archive-capture-view .archived-label, .article-links { overflow-wrap: anywhere; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
+/* Datasette turns tables into unlabelled cards on small screens; ours keep their columns and scroll instead. */
+@media only screen and (max-width: 576px) {
+  .table-scroll table.rows-and-columns { display: table; }
+  .table-scroll .rows-and-columns thead { display: table-header-group; }
+  .table-scroll .rows-and-columns tbody { display: table-row-group; }
+  .table-scroll .rows-and-columns tr { display: table-row; border: none; margin: 0; padding: 0; }
+  .table-scroll .rows-and-columns thead tr { position: static; }
+  .table-scroll .rows-and-columns th, .table-scroll .rows-and-columns td { display: table-cell; padding: 0.3em 0.5em; border-bottom: 1px solid #eee; }
+}
 .archive-compare-form fieldset { border: 1px solid #ccc; margin: 0.5em 0; }
 .archive-compare-form input[type=text], .archive-compare-form input[type=search] { max-width: 100%; }
 """

@@ -27,7 +27,7 @@ TABLES = {
     },
     "comments": {
         "description": "One row per reader comment, threaded by parent_key; removed_at is set when it vanished. "
-        "Sorted by article; the article page shows each thread in page order.",
+        "Sorted by article; comment_threads lists them in thread order, as does each article page.",
         "sort": "article_id",
         "facets": ["article_id", "author"],
         "label_column": "text",
@@ -40,6 +40,11 @@ TABLES = {
             "position": "Order on the page, from 0",
             "removed_at": "When a recrawl no longer found it",
         },
+    },
+    "comment_threads": {
+        "description": "Reader comments article by article, each thread in page order (replies under their "
+        "parents), with the article's title.",
+        "facets": ["author"],
     },
     "article_versions": {
         "description": "Each distinct content of an article, with the capture it came from.",

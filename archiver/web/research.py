@@ -12,7 +12,13 @@ from archiver.web.plugin import is_archive
 
 SNIPPET = 200
 # Columns whose text can run to pages; a table page shows their start, the article page the whole.
-LONG_TEXT = {"articles": ("body", "description"), "comments": ("text",), "article_versions": ("body",)}
+LONG_TEXT = {
+    "articles": ("body", "description"),
+    "comments": ("text",),
+    "comment_threads": ("text",),
+    "article_versions": ("body",),
+}
+WITH_ARTICLE = ("articles", "comments", "comment_threads", "article_versions", "captures")
 
 
 @hookimpl
@@ -44,7 +50,7 @@ def snippet(database: str, table: str, row, value: str) -> Markup:
     target = article_of(table, row)
     link = Markup("")
     if target is not None:
-        anchor = f"comment-{cell(row, 'id')}" if table == "comments" else ""
+        anchor = f"comment-{cell(row, 'id')}" if table in ("comments", "comment_threads") else ""
         link = Markup(' <a class="full-text" href="{}">full text ({:,} characters)</a>').format(
             article_href(database, target, anchor), len(value)
         )
@@ -54,7 +60,7 @@ def snippet(database: str, table: str, row, value: str) -> Markup:
 def article_of(table: str, row) -> int | None:
     """Give the article id a row belongs to (None for tables without one)."""
     column = "id" if table == "articles" else "article_id"
-    value = cell(row, column) if table in ("articles", "comments", "article_versions", "captures") else None
+    value = cell(row, column) if table in WITH_ARTICLE else None
     return int(value) if isinstance(value, int) else None
 
 
@@ -75,7 +81,10 @@ def article_link(database: str, table: str, row, value) -> Markup | None:
             value["value"],
         )
     if isinstance(value, int):
-        return Markup('<a class="article-page" href="{}">article {}</a>').format(article_href(database, value), value)
+        anchor = f"comment-{cell(row, 'id')}" if table == "comment_threads" else ""
+        return Markup('<a class="article-page" href="{}">article {}</a>').format(
+            article_href(database, value, anchor), value
+        )
     return None
 
 
@@ -90,6 +99,7 @@ def capture_link(database: str, value) -> Markup | None:
 
 
 ARTICLE_COLUMNS = {
+    ("comment_threads", "article_id"),
     ("articles", "id"),
     ("comments", "article_id"),
     ("article_versions", "article_id"),
