@@ -68,25 +68,46 @@ def day_filters(day: str, query: AttentionQuery) -> list[str]:
 
 
 def article_sql(query: AttentionQuery, matching: bool) -> str:
-    """Give the SQL counting articles per day, only those matching the query when `matching`."""
-    where = day_filters(ARTICLE_DAY, query)
-    source = "articles a"
+    """Give the SQL counting articles per day, only those matching the query when `matching`.
+
+    Without a query the dated and the undated articles are counted apart: the dated ones from the index
+    on (source_id, published) alone, never reading the rows and their bodies.
+    """
     if matching and query.q:
-        source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-        where.insert(0, "articles_fts MATCH :q")
-    cond = " AND ".join(where) or "1"
-    return f"SELECT {ARTICLE_DAY} AS day, count(*) AS n FROM {source} WHERE {cond} GROUP BY day"
+        where = ["articles_fts MATCH :q", *day_filters(ARTICLE_DAY, query)]
+        return (
+            f"SELECT {ARTICLE_DAY} AS day, count(*) AS n FROM articles_fts JOIN articles a"
+            f" ON a.id = articles_fts.rowid WHERE {' AND '.join(where)} GROUP BY day"
+        )
+    dated = " AND ".join(["a.published IS NOT NULL", *day_filters("substr(a.published, 1, 10)", query)])
+    undated = " AND ".join(["a.published IS NULL", *day_filters("substr(a.first_seen, 1, 10)", query)])
+    return (
+        f"SELECT substr(a.published, 1, 10) AS day, count(*) AS n FROM articles a WHERE {dated} GROUP BY day"
+        f" UNION ALL SELECT substr(a.first_seen, 1, 10) AS day, count(*) AS n FROM articles a WHERE {undated}"
+        " GROUP BY day"
+    )
 
 
 def comment_sql(query: AttentionQuery, matching: bool) -> str:
-    """Give the SQL counting comments per day, only those matching the query when `matching`."""
-    where = day_filters(COMMENT_DAY, query)
-    source = "comments c JOIN articles a ON a.id = c.article_id"
+    """Give the SQL counting comments per day, only those matching the query when `matching`.
+
+    Without a query and a source, the dated comments are counted from the index on `published` alone.
+    """
     if matching and query.q:
-        source = "comments_fts JOIN comments c ON c.id = comments_fts.rowid JOIN articles a ON a.id = c.article_id"
-        where.insert(0, "comments_fts MATCH :q")
-    cond = " AND ".join(where) or "1"
-    return f"SELECT {COMMENT_DAY} AS day, count(*) AS n FROM {source} WHERE {cond} GROUP BY day"
+        where = ["comments_fts MATCH :q", *day_filters(COMMENT_DAY, query)]
+        return (
+            f"SELECT {COMMENT_DAY} AS day, count(*) AS n FROM comments_fts JOIN comments c"
+            " ON c.id = comments_fts.rowid JOIN articles a ON a.id = c.article_id"
+            f" WHERE {' AND '.join(where)} GROUP BY day"
+        )
+    rows_from = "comments c JOIN articles a ON a.id = c.article_id" if query.source else "comments c"
+    dated = " AND ".join(["c.published IS NOT NULL", *day_filters("substr(c.published, 1, 10)", query)])
+    undated = " AND ".join(["c.published IS NULL", *day_filters("substr(c.first_seen, 1, 10)", query)])
+    return (
+        f"SELECT substr(c.published, 1, 10) AS day, count(*) AS n FROM {rows_from} WHERE {dated} GROUP BY day"
+        f" UNION ALL SELECT substr(c.first_seen, 1, 10) AS day, count(*) AS n FROM {rows_from} WHERE {undated}"
+        " GROUP BY day"
+    )
 
 
 def per_day(conn: sqlite3.Connection, query: AttentionQuery, matching: bool) -> dict[str, int]:
@@ -105,6 +126,9 @@ def daily_attention(conn: sqlite3.Connection, query: AttentionQuery) -> tuple[Da
 
     A query FTS5 cannot parse is retried with its words quoted, as the search page does.
     """
+    totals = per_day(conn, query, False)
+    if not query.q:  # everything matches: the counts are the totals
+        return tuple(DayCount(day, n, n) for day, n in sorted(totals.items()) if day)
     try:
         matches = per_day(conn, query, True)
     except sqlite3.OperationalError:
@@ -112,7 +136,6 @@ def daily_attention(conn: sqlite3.Connection, query: AttentionQuery) -> tuple[Da
         if not quoted or quoted == query.q:
             raise
         return daily_attention(conn, AttentionQuery(quoted, query.source, query.kind, query.since, query.until))
-    totals = per_day(conn, query, False)
     return tuple(DayCount(day, matches.get(day, 0), totals[day]) for day in sorted(totals) if day)
 
 
@@ -132,13 +155,15 @@ def source_days(conn: sqlite3.Connection, source_id: int) -> tuple[str, ...]:
 
 
 SUMMARY_SQL = """
-SELECT s.id, s.name, s.url,
-       (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS articles,
-       (SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id WHERE a.source_id = s.id) AS comments,
-       (SELECT count(*) FROM articles a WHERE a.source_id = s.id AND a.versions > 1) AS changed_articles,
+SELECT s.id, s.name, s.url, coalesce(t.articles, 0) AS articles, coalesce(t.shown_comments, 0) AS shown_comments,
+       coalesce(t.changed_articles, 0) AS changed_articles,
        (SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id
          WHERE a.source_id = s.id AND c.removed_at IS NOT NULL) AS removed_comments
-FROM sources s ORDER BY s.name"""
+FROM sources s LEFT JOIN (
+    SELECT source_id, count(*) AS articles, sum(comment_count) AS shown_comments, sum(versions > 1) AS changed_articles
+    FROM articles GROUP BY source_id
+) t ON t.source_id = s.id
+ORDER BY s.name"""
 
 
 def source_summaries(conn: sqlite3.Connection) -> list[SourceSummary]:
@@ -147,5 +172,7 @@ def source_summaries(conn: sqlite3.Connection) -> list[SourceSummary]:
     for row in rows(conn, SUMMARY_SQL):
         days = source_days(conn, row["id"])
         first, last = (days[0], days[-1]) if days else (None, None)
+        # articles.comment_count counts the comments still shown; the removed ones are kept too.
+        row["comments"] = row.pop("shown_comments") + row["removed_comments"]
         found.append(SourceSummary(**row, first_day=first, last_day=last, days=days))
     return found
