@@ -447,3 +447,40 @@ def test_comment_threads_lists_a_later_reply_under_its_parent(base, demo_db):
     assert thread[reply]["parent_key"] in {r["key"] for r in thread[:reply]}
     # In the comments table the same reply, added by the second crawl, has the largest id of its article.
     assert max(r["id"] for r in thread) == thread[reply]["id"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", "/archive/-/search?q=minister", "/archive/-/article/1", "/archive/-/capture/2"])
+def test_archive_pages_fit_the_window_without_errors(page, base, path):
+    page.goto(base + path)
+    page.wait_for_load_state("load")
+    fits(page)
+
+
+def test_chart_svg_is_well_formed_with_axes_title_and_description():
+    from datetime import date
+    from xml.etree import ElementTree
+
+    from archiver.web import charts
+
+    chart = charts.daily_chart(
+        [{"day": "2026-01-01", "n": 3}, {"day": "2026-01-05", "n": 7}, {"day": "not a date", "n": 1}],
+        "day",
+        "n",
+        "Articles per day",
+        "articles",
+    )
+    assert chart.periods == charts.every_day(date(2026, 1, 1), date(2026, 1, 5))
+    assert chart.series[0].values == (3, 0, 0, 0, 7)
+    for layout in (charts.WIDE, charts.NARROW):
+        svg = ElementTree.fromstring(str(charts.draw(chart, layout, "t")))
+        ns = "{http://www.w3.org/2000/svg}"
+        assert svg.find(f"{ns}title").text == "Articles per day"
+        assert "3 of 5 days without any" in svg.find(f"{ns}desc").text
+        y_labels = [
+            t.text
+            for t in svg.iter(f"{ns}text")
+            if t.get("text-anchor") == "end" and "x-tick" not in (t.get("class") or "")
+        ]
+        assert y_labels[:2] == ["0", "2"] and y_labels[-1] == "8"  # round steps from zero past the top value
+        assert len(list(svg.iter(f"{ns}circle"))) == 5
