@@ -119,7 +119,9 @@ def test_attention_manifest_describes_the_csv(base):
     assert len(manifest["series"]) == 2
 
 
-@pytest.mark.parametrize("args", [[("kind", "everything")], [("interval", "month")], [("since", "last year")]])
+@pytest.mark.parametrize(
+    "args", [[("kind", "everything")], [("interval", "month")], [("since", "last year")], [("q", '"')]]
+)
 def test_attention_refuses_bad_values_in_one_line(base, args):
     status, text = get(attention_url(base, args))
     assert status == 400 and "message-error" in text
@@ -181,25 +183,6 @@ def test_search_separates_article_authors_from_commenters(base, demo_db):
     assert facet_names(commenter_facet) and facet_names(commenter_facet) <= commenters
     _, text = get(base + "/archive/-/search?q=Leamington")
     assert "COMMENT comment" not in text and "Patricia Gomez commented on" in text
-
-
-def test_cli_says_how_to_add_a_source_when_there_is_none(tmp_path):
-    for args in (("sources", "list"), ("schedule", "list", "--db", str(tmp_path / "a.db"))):
-        result = run_cli(*args, cwd=tmp_path)
-        assert result.returncode == 0
-        assert "no archiver.toml here; add a source with `archiver sources add NAME URL`" in result.stderr
-
-
-def test_a_named_source_adopts_the_site_archived_under_its_host(tmp_path, demo_site):
-    db = tmp_path / "archive.db"
-    assert run_cli("crawl", demo_site.url, "--db", str(db), "--max-pages", "20").returncode == 0
-    config = tmp_path / "archiver.toml"
-    assert run_cli("sources", "add", "courier", demo_site.url, "--config", str(config)).returncode == 0
-    result = run_cli("crawl", "courier", "--config", str(config), "--db", str(db), "--max-pages", "20")
-    assert result.returncode == 0, result.stderr
-    assert "of courier" in result.stdout
-    assert query(db, "SELECT name FROM sources") == [("courier",)]
-    assert query(db, "SELECT count(DISTINCT source_id) FROM crawls") == [(1,)]
 
 
 # --- in Chromium -----------------------------------------------------------------------------------------
@@ -349,7 +332,9 @@ def test_comments_table_leads_to_the_thread_and_back(page, base, demo_db):
     assert page.url == base + href
     assert page.locator("#" + href.split("#")[1]).is_visible()
     page.click("a.article-comments-table")
-    assert page.locator("td.col-position").count() > 0
+    page.wait_for_selector("td.col-position")
+    positions = [int(t) for t in page.locator("td.col-position").all_inner_texts()]
+    assert positions == sorted(positions)
     fits(page)
 
 
@@ -363,71 +348,6 @@ def test_edited_article_shows_its_diff_and_a_removed_comment(page, base):
     assert page.locator(".archive-comment.removed").count() == 1
     fits(page)
     shot(page, "removed-comment")
-
-
-# --- the demo and the crawl command ----------------------------------------------------------------------
-
-
-def test_demo_crawls_both_editions_and_keeps_the_site_up_while_serving(tmp_path):
-    import subprocess
-    import time
-
-    from .conftest import ARCHIVER, free_port, wait_http
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [ARCHIVER, "demo", "--db", str(tmp_path / "archive.db"), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        lines = []
-        deadline = time.monotonic() + 240
-        while not any(line.startswith("Browse the archive") for line in lines) and time.monotonic() < deadline:
-            lines.append(proc.stdout.readline())
-        output = "".join(lines)
-        assert "Crawling edition 1" in output and "Crawling edition 2" in output, output
-        assert "1 changed" in output and "1 removed" in output, output
-        site = re.search(r"Demo news site at (\S+)", output).group(1)
-        assert urllib.request.urlopen(site, timeout=10).status == 200  # the demo site is still up
-        wait_http(f"http://127.0.0.1:{port}/-/versions.json")
-        assert get(f"http://127.0.0.1:{port}/archive/edited_articles.json?_shape=array")[0] == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    db = tmp_path / "archive.db"
-    assert query(db, "SELECT count(*) FROM articles WHERE versions > 1") == [(1,)]
-    assert query(db, "SELECT count(*) FROM comments WHERE removed_at IS NOT NULL") == [(1,)]
-
-
-def test_ctrl_c_says_stopping_and_how_to_resume(tmp_path, demo_site):
-    import signal
-    import subprocess
-    import time
-
-    from .conftest import ARCHIVER
-
-    db = tmp_path / "archive.db"
-    args = [ARCHIVER, "crawl", demo_site.url, "--db", str(db), "--set", "DOWNLOAD_DELAY=0.5"]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not query_ok(db, "SELECT count(*) FROM captures WHERE decision = 'page'"):
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1
-    assert "stopping" in err and "run the same command again to resume" in err
-    assert ": interrupted" in out
-    assert run_cli("crawl", demo_site.url, "--db", str(db)).returncode == 0  # and it resumes to the end
-
-
-def query_ok(db: Path, sql: str) -> bool:
-    """Tell whether `sql` gives a non-zero count yet (False while the archive is still being created)."""
-    try:
-        return bool(query(db, sql)[0][0])
-    except sqlite3.Error:
-        return False
 
 
 def test_comment_threads_lists_a_later_reply_under_its_parent(base, demo_db):

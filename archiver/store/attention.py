@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from archiver.errors import StoreError
 from archiver.store.reads import rows
 from archiver.store.search import escape_query
 
@@ -131,10 +132,10 @@ def daily_attention(conn: sqlite3.Connection, query: AttentionQuery) -> tuple[Da
         return tuple(DayCount(day, n, n) for day, n in sorted(totals.items()) if day)
     try:
         matches = per_day(conn, query, True)
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
         quoted = escape_query(query.q)
         if not quoted or quoted == query.q:
-            raise
+            raise StoreError(f"cannot search for {query.q!r}: {exc}", "use words, quotes or OR, as in search") from None
         return daily_attention(conn, AttentionQuery(quoted, query.source, query.kind, query.since, query.until))
     return tuple(DayCount(day, matches.get(day, 0), totals[day]) for day in sorted(totals) if day)
 
