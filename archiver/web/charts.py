@@ -288,6 +288,8 @@ CSS = """
 }
 .archive-compare-form fieldset { border: 1px solid #ccc; margin: 0.5em 0; }
 .archive-compare-form input[type=text], .archive-compare-form input[type=search] { max-width: 100%; }
+.archive-compare-form label { display: inline-block; width: auto; margin: 0.2em 1.2em 0.2em 0; white-space: nowrap; }
+.archive-compare-form select, .archive-compare-form input[type=date] { max-width: 100%; width: auto; }
 """
 
 
