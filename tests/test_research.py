@@ -120,7 +120,8 @@ def test_attention_manifest_describes_the_csv(base):
 
 
 @pytest.mark.parametrize(
-    "args", [[("kind", "everything")], [("interval", "month")], [("since", "last year")], [("q", '"')]]
+    "args",
+    [[("kind", "everything")], [("interval", "month")], [("since", "last year")], [("q", '"')], [("source", "nope")]],
 )
 def test_attention_refuses_bad_values_in_one_line(base, args):
     status, text = get(attention_url(base, args))

@@ -16,7 +16,7 @@ from itertools import product
 from archiver import __version__
 from archiver.errors import ConfigError
 from archiver.export.writer import RowWriter
-from archiver.store.attention import KINDS, AttentionQuery, DayCount, daily_attention
+from archiver.store.attention import KINDS, AttentionQuery, DayCount, daily_attention, source_names
 from archiver.store.exports import check_date
 from archiver.store.reads import covered_crawls
 
@@ -130,9 +130,18 @@ def valid_days(counts: tuple[DayCount, ...]) -> list[date]:
     return found
 
 
+def check_sources(conn, sources: tuple[str, ...]) -> None:
+    """Refuse a source name the archive does not hold (its series would be zeros, silently)."""
+    known = source_names(conn)
+    unknown = [s for s in sources if s and s not in known]
+    if unknown:
+        raise ConfigError(f"no source named {unknown[0]!r} in the archive", f"known: {', '.join(known) or 'none'}")
+
+
 def attention_table(conn, req: AttentionRequest) -> AttentionTable:
     """Give the counts of every (query, source) pair of the request over one shared range of periods."""
     req = req.checked()
+    check_sources(conn, req.sources)
     pairs = [AttentionQuery(q, s, req.kind, req.since, req.until) for q, s in product(req.queries, req.sources)]
     kept, left_out = pairs[:MAX_SERIES], tuple(series_label(p) for p in pairs[MAX_SERIES:])
     counts = [daily_attention(conn, p) for p in kept]
