@@ -93,7 +93,12 @@ def crawl(target, db, config, max_pages, overrides, redis_url, seed):
         click.echo(run_worker(crawl_target, redis_url, settings, seed).summary())
         return
     run = run_crawl(crawl_target, db, {**crawl_target.settings, **parse_overrides(overrides)})
+    if run is None:  # stopped (Ctrl-C) before the crawl had opened its run in the archive
+        click.echo("stopped before the crawl began: run the same command again to start it", err=True)
+        sys.exit(1)
     click.echo(summary(run))
+    if run.status == "interrupted":
+        click.echo("interrupted: run the same command again to resume where it stopped", err=True)
     if not run.status.startswith("finished"):
         sys.exit(1)
 
@@ -290,10 +295,12 @@ def serve(db, host, port, public):
 @click.option("--no-serve", is_flag=True, help="Crawl the demo site, then exit without serving Datasette.")
 @reported
 def demo(db, port, no_serve):
-    """Serve the bundled demo news site, crawl it into the archive, then browse it in Datasette."""
-    from archiver.config import CrawlTarget
-    from archiver.crawl.runner import run_crawl
+    """Serve the bundled demo news site, crawl both its editions into the archive, then browse it in Datasette.
+
+    The demo site keeps running while the archive is served, so that its links lead somewhere.
+    """
     from archiver.demo import serve_demo
+    from archiver.demo.tour import crawl_editions
     from archiver.web.app import build_app, check_port
     from archiver.web.app import serve as run_server
 
@@ -301,13 +308,14 @@ def demo(db, port, no_serve):
         check_port("127.0.0.1", port)
     with serve_demo(port=demo_site_port()) as site:
         click.echo(f"Demo news site at {site.url}")
-        run = run_crawl(CrawlTarget.from_url(site.url), db)
-        click.echo(summary(run))
-    if no_serve:
-        return
-    app = build_app(db)
-    click.echo(f"Browse the archive at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    run_server(app, "127.0.0.1", port)
+        crawl_editions(site, db, click.echo)
+        if no_serve:
+            return
+        app = build_app(db)
+        click.echo(
+            f"Browse the archive at http://127.0.0.1:{port}/ (the demo site stays at {site.url}; Ctrl-C to stop)"
+        )
+        run_server(app, "127.0.0.1", port)
 
 
 @main.command("export-warc")
@@ -460,9 +468,22 @@ def sources_list(config):
     """List the configured sources: name, URL, schedule, enabled."""
     from archiver.config import load_config
 
-    for source in load_config(config).values():
+    found = load_config(config)
+    if not found:
+        no_sources(config)
+    for source in found.values():
         state = "enabled" if source.enabled else "disabled"
         click.echo(f"{source.name}  {source.url}  schedule: {source.schedule or '-'}  {state}")
+
+
+def no_sources(config: Path) -> None:
+    """Say on stderr that there is no source to list, and how to add one."""
+    where = f"no {config} here" if not config.exists() else f"no sources in {config}"
+    click.echo(
+        f"{where}; add a source with `archiver sources add NAME URL` (e.g. archiver sources add courier "
+        "http://127.0.0.1:8002/), or crawl a homepage directly with `archiver crawl URL`",
+        err=True,
+    )
 
 
 @sources.command("show")
@@ -518,7 +539,10 @@ def schedule_list(config, db):
     from archiver.schedule.status import format_status, schedule_status
 
     now = utc_now()
-    for status in schedule_status(config, db, now):
+    statuses = schedule_status(config, db, now)
+    if not statuses:
+        no_sources(config)
+    for status in statuses:
         click.echo("\n".join(format_status(status, now)))
 
 

@@ -178,6 +178,9 @@ def pages(base: str, name: str, n: int, rng: random.Random, count: int) -> dict[
         "search + facet filter": [f"{db}/-/search?q=government&language=fr" for _ in range(count)],
         "article": [f"{db}/-/article/{rng.randint(1, n)}" for _ in range(count)],
         "home": [base + "/"] * count,
+        "attention rare word": [f"{db}/-/attention?q={rare_word(rng.randint(1, n))}" for _ in range(count)],
+        "attention common word, 2 sources": [f"{db}/-/attention?q=the&source={SOURCES[0]}&source={SOURCES[1]}"] * count,
+        "sources side by side": [f"{db}/-/sources"] * count,
     }
 
 

@@ -86,7 +86,7 @@ def test_article_thread_indented_and_version_diff(page, site):
     assert "second line for the autumn" in page.locator(".archive-diff .add").first.inner_text()
     shot(page, "article")
     page.goto(site + "/archive/-/source/1")
-    assert page.locator("svg.archive-chart rect").count() >= 1
+    assert page.locator("svg.time-chart circle").count() >= 1
     shot(page, "source")
 
 

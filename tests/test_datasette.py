@@ -197,7 +197,7 @@ def test_article_page_thread_versions_and_capture(site):
 def test_source_page_ledger_completeness_chart(site):
     status, text = get(f"{site}/-/source/1")
     assert status == 200
-    assert "<svg" in text and "<rect" in text
+    assert "<svg" in text and "<circle" in text
     assert "archive-ledger" in text and "archive-completeness" in text
     assert "100%" in text  # every daily article has a date
 

@@ -78,8 +78,8 @@ class Ingester:
                 self.source_id, capture_id, item.article_url, item.analysis.extraction, item.fetched_at
             )
             self.counts.add_outcome(outcome)
-        elif decision == "not_modified":
-            self.archive.touch_article(item.url, capture_id, item.fetched_at)
+        elif decision == "not_modified" and self.archive.touch_article(item.url, capture_id, item.fetched_at):
+            self.counts.articles_unchanged += 1  # a 304 of an archived article: the article is unchanged
 
     def count_decision(self, item: FetchedItem, decision: str) -> None:
         if decision == "not_modified":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
@@ -74,6 +75,34 @@ class CrawlProgress:
             self.live = Live(self.render(), console=Console(stderr=True), refresh_per_second=4, transient=True)
             self.live.start()
         self.loop.start(0.5 if self.live_mode else self.every, now=False)
+        self.chain_interrupt()
+
+    def chain_interrupt(self) -> None:
+        """Say "stopping" at the first Ctrl-C, stop the display, then let Scrapy's own handler stop the crawl."""
+        previous = signal.getsignal(signal.SIGINT)
+        if not callable(previous):
+            return
+
+        def interrupted(signum, frame):
+            signal.signal(signal.SIGINT, previous)  # a second Ctrl-C goes straight to Scrapy (forced stop)
+            self.stop_display()
+            print(
+                "stopping: finishing the pages in flight and keeping the frontier (Ctrl-C again to force); "
+                "run the same command again to resume",
+                file=sys.stderr,
+                flush=True,
+            )
+            previous(signum, frame)
+
+        signal.signal(signal.SIGINT, interrupted)
+
+    def stop_display(self) -> None:
+        """Stop the periodic display (live table or progress lines)."""
+        if self.loop.running:
+            self.loop.stop()
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
 
     def snapshot(self) -> tuple[CrawlCounts, int, float]:
         counts = self.crawler.stats.get_value("archiver/counts") or CrawlCounts()
@@ -92,7 +121,4 @@ class CrawlProgress:
             print(f"progress: {progress_line(*self.snapshot())}", file=sys.stderr, flush=True)
 
     def closed(self, spider, reason: str) -> None:
-        if self.loop.running:
-            self.loop.stop()
-        if self.live is not None:
-            self.live.stop()
+        self.stop_display()

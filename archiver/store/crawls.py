@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import fields
 
 from archiver.errors import StoreError
+from archiver.extract.urls import host_of
 from archiver.store.records import CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
 
 COUNT_FIELDS = tuple(f.name for f in fields(CrawlCounts) if f.name != "skipped_reasons")
@@ -19,14 +20,29 @@ INSERT_CAPTURE = (
 
 
 def ensure_source(conn: sqlite3.Connection, name: str, url: str, config: dict | None, now: str) -> Source:
-    """Give the sources row named `name`, creating it or updating its URL and config."""
+    """Give the sources row named `name`, creating it or updating its URL and config.
+
+    A new name for a site already archived under its host name (a crawl of its homepage URL) adopts
+    that source: the row is renamed, so the site's articles, captures and crawls stay in one source.
+    """
     blob = json.dumps(config or {}, sort_keys=True)
+    adopt_host_source(conn, name, url)
     conn.execute(
         "INSERT INTO sources (name, url, config, created_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(name) DO UPDATE SET url = excluded.url, config = excluded.config",
         (name, url, blob, now),
     )
     return get_source(conn, name)
+
+
+def adopt_host_source(conn: sqlite3.Connection, name: str, url: str) -> None:
+    """Rename the source named after the host of `url` to `name`, when `name` is new and that host's alone."""
+    host = host_of(url)
+    if not host or host == name or conn.execute("SELECT 1 FROM sources WHERE name = ?", (name,)).fetchone():
+        return
+    row = conn.execute("SELECT id, url FROM sources WHERE name = ?", (host,)).fetchone()
+    if row is not None and host_of(row[1]) == host:
+        conn.execute("UPDATE sources SET name = ? WHERE id = ?", (name, row[0]))
 
 
 def get_source(conn: sqlite3.Connection, name: str) -> Source:

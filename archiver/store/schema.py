@@ -306,3 +306,23 @@ def _fts_inserts_per_transaction(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS = MIGRATIONS + (_fts_inserts_per_transaction,)
 LATEST = len(MIGRATIONS)
+
+
+def _comment_threads(db: sqlite_utils.Database) -> None:  # and the indexes of the researchers' views
+    # Comments article by article, each thread in page order (replies under their parents), for the
+    # table pages: Datasette sorts a table by one column, and a reply added by a later crawl has a
+    # larger id than the comments around it. The index on (article_id, position) serves the order.
+    db.execute("""
+        CREATE VIEW IF NOT EXISTS comment_threads AS
+        SELECT c.article_id, a.title AS article_title, c.position, c.id, c.key, c.parent_key, c.author,
+               c.published, c.text, c.first_seen, c.last_seen, c.removed_at
+        FROM comments c JOIN articles a ON a.id = c.article_id
+        ORDER BY c.article_id, c.position
+    """)
+    # Attention over time counts comments per day, and sources side by side the removed ones.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_comments_published ON comments(published)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_comments_removed ON comments(article_id) WHERE removed_at IS NOT NULL")
+
+
+MIGRATIONS = MIGRATIONS + (_comment_threads,)
+LATEST = len(MIGRATIONS)

@@ -53,6 +53,7 @@ class SearchRequest:
     source: str = ""
     language: str = ""
     author: str = ""
+    commenter: str = ""
     since: str = ""
     until: str = ""
     page: int = 1
@@ -201,8 +202,8 @@ def article_window_sql(req: SearchRequest) -> str:
 def comment_window_sql(req: SearchRequest) -> str:
     """Give the SQL of the comment hits of the window, ranked by bm25."""
     where = article_filters(req) + date_filters("c.published", req)
-    if req.author:
-        where.append("c.author = :author")
+    if req.commenter:
+        where.append("c.author = :commenter")
     cond = " AND ".join(["comments_fts MATCH :q"] + where)
     return (
         "SELECT 'comment' AS kind, c.id, c.article_id, bm25(comments_fts) AS score, c.published,"
@@ -219,6 +220,7 @@ def params(req: SearchRequest) -> dict:
         "source": req.source,
         "language": req.language,
         "author": req.author,
+        "commenter": req.commenter,
         "since": req.since,
         "until": req.until,
         "window": WINDOW,
@@ -228,9 +230,10 @@ def params(req: SearchRequest) -> dict:
 
 def window(conn: sqlite3.Connection, req: SearchRequest) -> tuple[list[dict], bool]:
     """Give the window's hits, best first, and whether a kind had more matches than the window."""
-    found = rows(conn, article_window_sql(req), params(req))
+    # A byline filter asks for articles, a commenter filter for comments: article authors and readers differ.
+    found = rows(conn, article_window_sql(req), params(req)) if not req.commenter else []
     capped = len(found) >= WINDOW
-    if req.q:
+    if req.q and not req.author:
         comments = rows(conn, comment_window_sql(req), params(req))
         capped = capped or len(comments) >= WINDOW
         found += comments
@@ -333,10 +336,8 @@ def facet_values(counts: Counter, selected: str) -> tuple[FacetValue, ...]:
 
 
 def hit_authors(hit: dict) -> list[str]:
-    """Give who wrote a hit: the article's bylines or the comment's author."""
-    if hit["kind"] == "comment":
-        return [hit["author"]] if hit["author"] else []
-    return json_list(hit["authors"])
+    """Give the bylines of an article hit (a comment hit has none: its writer is a commenter)."""
+    return json_list(hit["authors"]) if hit["kind"] == "article" else []
 
 
 def json_list(value: str | None) -> list[str]:
@@ -355,6 +356,9 @@ def facets(conn: sqlite3.Connection, found: list[dict], req: SearchRequest) -> d
         "source": facet_values(Counter(names.get(h["source_id"], "?") for h in found), req.source),
         "language": facet_values(Counter(h["language"] for h in found if h["language"]), req.language),
         "author": facet_values(Counter(a for h in found for a in hit_authors(h)), req.author),
+        "commenter": facet_values(
+            Counter(h["author"] for h in found if h["kind"] == "comment" and h["author"]), req.commenter
+        ),
         "month": facet_values(Counter((h["published"] or "")[:7] for h in found if h["published"]), ""),
     }
 

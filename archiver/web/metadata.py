@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archiver import __version__
+from archiver.store.canned import HIDDEN_TABLES, QUERIES
 
 TABLES = {
     "articles": {
@@ -25,8 +26,9 @@ TABLES = {
         },
     },
     "comments": {
-        "description": "One row per reader comment, threaded by parent_key; removed_at is set when it vanished.",
-        "sort": "position",
+        "description": "One row per reader comment, threaded by parent_key; removed_at is set when it vanished. "
+        "Sorted by article; comment_threads lists them in thread order, as does each article page.",
+        "sort": "article_id",
         "facets": ["article_id", "author"],
         "label_column": "text",
         "fts_table": "comments_fts",
@@ -38,6 +40,11 @@ TABLES = {
             "position": "Order on the page, from 0",
             "removed_at": "When a recrawl no longer found it",
         },
+    },
+    "comment_threads": {
+        "description": "Reader comments article by article, each thread in page order (replies under their "
+        "parents), with the article's title.",
+        "facets": ["author"],
     },
     "article_versions": {
         "description": "Each distinct content of an article, with the capture it came from.",
@@ -68,5 +75,7 @@ def archive_metadata(database: str) -> dict:
         "description": "Articles, reader comments and publisher footers archived by News Archiver "
         f"{__version__}. Search articles and comments, filter by source, date and language, "
         "export CSV.",
-        "databases": {database: {"tables": TABLES}},
+        "databases": {
+            database: {"tables": {**TABLES, **{t: {"hidden": True} for t in HIDDEN_TABLES}}, "queries": QUERIES}
+        },
     }

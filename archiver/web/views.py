@@ -15,7 +15,7 @@ from archiver.store.health import source_health
 from archiver.store.reads import QueryTimeout
 from archiver.store.search import SearchRefused, SearchRequest, SearchResult, run_search
 from archiver.store.warcfiles import WarcLocation, read_capture
-from archiver.web import render
+from archiver.web import charts, render
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Raw captures shown as text are cut here: the page is for reading, the WARC keeps the whole.
@@ -102,22 +102,32 @@ def search_request(request) -> SearchRequest:
         number = max(1, int(args.get("page") or 1))
     except ValueError:
         number = 1
-    fields = ("q", "source", "language", "author", "since", "until")
+    fields = ("q", "source", "language", "author", "commenter", "since", "until")
     return SearchRequest(**{f: (args.get(f) or "").strip() for f in fields}, page=number)
 
 
-def export_filters(req: SearchRequest) -> dict[str, str]:
-    """Give every filter of the search page as export filters (the names of `archiver export`'s options)."""
-    pairs = (("source", req.source), ("language", req.language), ("author", req.author))
+def export_filters(req: SearchRequest, table: str = "articles") -> dict[str, str]:
+    """Give every filter of the search page as export filters of `table` (the names of `archiver export`'s
+    options): the byline filter is the articles' `author`, the commenter filter the comments' `author`."""
+    author = req.commenter if table == "comments" else req.author
+    pairs = (("source", req.source), ("language", req.language), ("author", author))
     pairs += (("since", req.since), ("until", clamp_day(req.until)), ("search", req.q))
     return {k: v for k, v in pairs if v}
 
 
+def export_tables(req: SearchRequest) -> tuple[str, ...]:
+    """Give the tables a search's hits come from: a byline filter gives articles only, a commenter filter
+    comments only, a query both, no query articles."""
+    if req.commenter:
+        return ("comments",)
+    return ("articles", "comments") if req.q and not req.author else ("articles",)
+
+
 def export_links(db: str, req: SearchRequest) -> dict[str, str]:
-    """Give the CSV export URLs (articles, comments) and their manifests, carrying every filter of the search."""
-    query = urlencode(export_filters(req))
+    """Give the CSV export URLs of the tables the hits come from and their manifests, carrying every filter."""
     links = {}
-    for table in ("articles", "comments"):
+    for table in export_tables(req):
+        query = urlencode(export_filters(req, table))
         links[table] = f"/{db}/-/export/{table}.csv" + (f"?{query}" if query else "")
         links[f"{table}_manifest"] = f"/{db}/-/export/{table}.manifest.json" + (f"?{query}" if query else "")
     return links
@@ -139,7 +149,15 @@ async def search(datasette, request):
             "req": result.request,
             "query": query,
             "exports": export_links(db.name, result.request),
-            "export_filters": export_filters(result.request),
+            "export_filters": {table: export_filters(result.request, table) for table in export_tables(result.request)},
+            "attention_url": f"/{db.name}/-/attention?"
+            + urlencode(
+                {
+                    k: v
+                    for k, v in (("q", req.q), ("source", req.source), ("since", req.since), ("until", req.until))
+                    if v
+                }
+            ),
         },
         status=status,
     )
@@ -232,7 +250,9 @@ async def source(datasette, request):
     data = await read(datasette, db, load)
     if data["source"] is None:
         raise NotFound("no such source")
-    chart = render.bar_chart(data["per_day"], "day", "articles")
+    chart = charts.figure(
+        charts.daily_chart(data["per_day"], "day", "articles", "Articles published per day", "articles"), "per-day"
+    )
     return await page(
         datasette,
         request,
