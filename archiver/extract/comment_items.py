@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml.html import HtmlElement
 
+from archiver.extract.byline import is_author_part, is_date_part
 from archiver.extract.dom import MarkedElement, class_tokens, marker_text, tag_of, visible_text
 
 ITEM_CLASSES = frozenset(["comment", "comment-item", "comment-entry", "topic-post", "js-comment", "comment-wrap"])
@@ -76,12 +77,14 @@ class PageLayout:
 
 def in_excluded_area(element: HtmlElement, layout: PageLayout = PageLayout()) -> bool:
     """Tell whether an element sits in a widget, sidebar, form or reply-form area."""
-    node = element
+    node, in_section = element, False
     while node is not None and tag_of(node) not in ("body", "html"):
         marker = marker_text(node)
         if tag_of(node) in ("form", "textarea") or FORM_AREA_RE.search(marker):
             return True
-        if (tag_of(node) == "aside" or SIDE_AREA_RE.search(marker)) and node not in layout.around_title:
+        # a comments section inside a column or a "widget" (Blogger's main post is one) is the page's own
+        in_section = in_section or (node is not element and is_container(node))
+        if (tag_of(node) == "aside" or SIDE_AREA_RE.search(marker)) and node not in layout.around_title and not in_section:
             return True
         node = node.getparent()
     return False
@@ -206,7 +209,7 @@ def block_signature(element: HtmlElement) -> tuple[str, str]:
 def has_comment_parts(element: HtmlElement) -> bool:
     """Tell whether a block has an author or date part, as a comment block does."""
     for sub in element.iterdescendants():
-        if tag_of(sub) == "time" or AUTHOR_RE.search(marker_text(sub)) or DATE_RE.search(marker_text(sub)):
+        if isinstance(sub.tag, str) and (is_author_part(sub) or is_date_part(sub)):
             return True
     return False
 

@@ -85,7 +85,9 @@ RELATIVE_RE = re.compile(
 )
 CLOCK_RE = re.compile(r"^(yesterday|today|gestern|heute|hier|aujourd'hui|ayer|hoy|ontem|hoje|вчера|сегодня)"
                       r",? (?:at |um |à |a las |às |в )?(\d{1,2})[:.](\d\d) ?([ap]\.?m\.?)?$", re.IGNORECASE)
-RELATIVE_MARK_RE = re.compile(r"(\bago\b|назад|\batrás\b|^~?(vor|il y a|hace|há|ha) )", re.IGNORECASE)
+RELATIVE_MARK_RE = re.compile(
+    r"(\bago\b|назад|\batrás\b|\bgeleden\b|\byang lalu\b|\bfa$|^~?(vor|il y a|hace|há|ha) )", re.IGNORECASE
+)
 YESTERDAY_WORDS = frozenset(["yesterday", "gestern", "hier", "ayer", "ontem", "вчера"])
 SMALL_UNITS = {"second": 1, "minute": 60, "hour": 3600}
 
@@ -136,3 +138,46 @@ def relative_iso(value: str, reference: datetime | None) -> str | None:
     if unit == "day" and match.group(3):
         return clock_time(reference.date() - timedelta(days=count), match.group(3), match.group(4), match.group(5))
     return None
+
+
+# Languages whose displayed dates are read with dateparser when no format above fits.
+DATEPARSER_LANGUAGES = ["en", "de", "fr", "es", "it", "pt", "nl", "id"]
+# Between a shown date and its time: "27 Sep 2011 | 15:22", "17.07.2011 @ 13:04", "21. April 2020 - 16:40".
+DATE_TIME_SEPARATOR_RE = re.compile(r"\s+[|@–—-]\s+|\s*\bUhr\b")
+DAY_MONTH_YEAR_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}),\s*(\d{4})\b")
+MAX_SHOWN_CHARS = 80
+MAX_RELATIVE_GAP = timedelta(days=1)
+
+
+def dateparser_iso(text: str, reference: datetime | None) -> str | None:
+    """Give the ISO date dateparser reads in a shown date, or None (relative dates need a reference)."""
+    import dateparser  # imported on first use: most pages never need it
+
+    relative = looks_relative(text)
+    if relative and reference is None:
+        return None
+    settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY"}
+    if relative:
+        settings["RELATIVE_BASE"] = reference.replace(tzinfo=None)
+    else:
+        settings["REQUIRE_PARTS"] = ["day", "month", "year"]
+    parsed = dateparser.parse(text, languages=DATEPARSER_LANGUAGES, settings=settings)
+    if parsed is None or (relative and reference.replace(tzinfo=None) - parsed.replace(tzinfo=None) > MAX_RELATIVE_GAP):
+        return None  # "3 weeks ago" says too little to give a date
+    return parsed.replace(second=0 if relative else parsed.second, microsecond=0).isoformat()
+
+
+def shown_date_iso(value: str | None, reference: datetime | None = None) -> str | None:
+    """Give the ISO 8601 form of a date as a page shows it, in any of the common languages, or None.
+
+    ISO and common formats first, then dates relative to the reference time
+    ("vor 2 Stunden"), then dateparser. A UTC offset the page gives is kept.
+    """
+    text = " ".join((value or "").replace("\u00a0", " ").split())
+    if not text or len(text) > MAX_SHOWN_CHARS:
+        return None
+    found = to_iso(text) or relative_iso(text, reference)
+    if found or not (DATEISH_RE.search(text) or looks_relative(text)):
+        return found
+    text = DAY_MONTH_YEAR_RE.sub(r"\1.\2.\3", DATE_TIME_SEPARATOR_RE.sub(" ", text))
+    return to_iso(text) or dateparser_iso(text, reference)
