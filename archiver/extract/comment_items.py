@@ -43,7 +43,8 @@ AUTHOR_RE = re.compile(r"(^|[-_ ])(author|fn|username|user-?name|commenter|nickn
 DATE_RE = re.compile(
     r"(^|[-_ ])(date|time|datetime|timestamp|published|posted|meta|metadata|commentmetadata|submitted)([-_ ]|$)"
 )
-PING_TEXT_RE = re.compile(r"^\s*(pingback|trackback)\s*:", re.IGNORECASE)
+# A pingback shows "Pingback:" or only an excerpt of the linking post between ellipses: "[…] text […]".
+PING_TEXT_RE = re.compile(r"^\s*((pingback|trackback)\s*:|.{0,200}\[(…|\.\.\.)\][^\[]{0,400}\[(…|\.\.\.)\]\s*$)", re.IGNORECASE | re.DOTALL)
 MIN_REPEATS = 2
 CONTAINER_HINT_RE = re.compile(r"omment|discussion|response|reaction|replies|koment|comentar|reactie|yorum|cmt")
 ITEM_HINT_RE = re.compile(r"omment|topic-post|koment|comentar|reactie|yorum|cmt")
@@ -145,10 +146,20 @@ def linked_share(element: HtmlElement) -> float:
 
 def keep_item(element: HtmlElement, layout: PageLayout = PageLayout()) -> bool:
     """Tell whether a candidate is a real reader comment: own words, no ping, no widget, no teaser."""
-    if in_excluded_area(element, layout) or class_tokens(element) & NOT_ITEM_CLASSES:
+    if in_excluded_area(element, layout) or any(class_tokens(e) & NOT_ITEM_CLASSES for e in upto_list(element)):
         return False
     text = visible_text(element)
     return bool(text) and not PING_TEXT_RE.match(text) and linked_share(element) <= MAX_LINKED_SHARE
+
+
+def upto_list(element: HtmlElement) -> list[HtmlElement]:
+    """Give an element and its ancestors up to the nearest list (a comment's wrappers: li.pingback > div)."""
+    chain = [element]
+    for ancestor in element.iterancestors():
+        if tag_of(ancestor) in ("ol", "ul", "body"):
+            break
+        chain.append(ancestor)
+    return chain
 
 
 def hollow(element: HtmlElement, candidates: set) -> bool:

@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 from archiver.extract.byline import (
     Byline, is_author_part, is_date_part, is_text_part, marker_words, split_byline,
 )  # fmt: skip
+from archiver.extract.comment_threads import fragment_refs, level_parents
 from archiver.extract.comment_items import FORM_AREA_RE, SIDE_AREA_RE, CommentItems, find_comment_items
 from archiver.extract.dates import shown_date_iso, to_iso
 from archiver.extract.dom import MarkedElement, class_tokens, clean_space, marker_text, tag_of, text_lines
@@ -58,6 +59,7 @@ class ItemReader:
         self.items = found.items
         self.item_set = set(found.items)
         self.reference = reference
+        self._kept: frozenset | None = None
 
     def own_parts(self, item: HtmlElement) -> Iterator[HtmlElement]:
         """Yield the descendants of an item that are not inside a nested comment."""
@@ -157,6 +159,12 @@ class ItemReader:
         """Tell whether an element holds the comment's author or date part (so it is not the text)."""
         return any(is_author_part(e) or is_date_part(e) for e in element.iterdescendants() if isinstance(e.tag, str))
 
+    def kept(self, items: list[HtmlElement]) -> frozenset:
+        """Give the items read as comments (cached per list: parents must be among them)."""
+        if self._kept is None or len(self._kept) != len(items):
+            self._kept = frozenset(items)
+        return self._kept
+
     def own_id(self, item: HtmlElement) -> str | None:
         """Give the comment id the markup itself carries, if any."""
         if item.get("id"):
@@ -247,13 +255,39 @@ def html_comments(found: CommentItems, reference: datetime | None) -> tuple[Comm
         ident = unique(reader.own_id(item) or hashed_id(author, published, text), seen)
         ids[item] = ident
         drafts.append((item, author, published, text))
-    by_anchor = {value: ids[item] for item, value in ((i, reader.own_id(i)) for i in ids) if value}
-    comments = []
-    for position, (item, author, published, text) in enumerate(drafts):
+    items = [draft[0] for draft in drafts]
+    parents = resolve_parents(reader, items)
+    return tuple(
+        Comment(ids[item], ids[parents[position]] if parents[position] is not None else None,
+                author, published, text, position)
+        for position, (item, author, published, text) in enumerate(drafts)
+    )  # fmt: skip
+
+
+def resolve_parents(reader: ItemReader, items: list[HtmlElement]) -> list[HtmlElement | None]:
+    """Give the parent element of each comment: nesting first, then reply-to markup, then shown levels."""
+    anchors = {reader.own_id(item): index for index, item in enumerate(items) if reader.own_id(item)}
+    by_level = level_parents(items)
+    parents = []
+    for index, item in enumerate(items):
         parent = reader.parent_item(item)
-        parent_id = ids.get(parent) if parent is not None else by_anchor.get(reader.reply_to_ref(item) or "")
-        comments.append(Comment(ids[item], parent_id, author, published, text, position))
-    return tuple(comments)
+        if parent is None or parent not in reader.kept(items):
+            parent = referenced_item(reader, items, anchors, index)
+        if parent is None and by_level[index] is not None:
+            parent = items[by_level[index]]
+        parents.append(parent)
+    return parents
+
+
+def referenced_item(reader: ItemReader, items: list[HtmlElement], anchors: dict, index: int) -> HtmlElement | None:
+    """Give the earlier comment that an item's reply-to attribute, link or form points at, or None."""
+    item = items[index]
+    refs = [reader.reply_to_ref(item) or ""] + fragment_refs(item, reader.item_set)
+    for ref in refs:
+        target = anchors.get(ref, anchors.get(ref.removeprefix("comment-"), None))
+        if target is not None and target < index:
+            return items[target]
+    return None
 
 
 def jsonld_comment_nodes(obj: dict, parent: str | None) -> Iterator[tuple[dict, str | None]]:
