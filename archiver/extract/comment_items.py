@@ -46,6 +46,7 @@ DATE_RE = re.compile(
 # A pingback shows "Pingback:" or only an excerpt of the linking post between ellipses: "[…] text […]".
 PING_TEXT_RE = re.compile(r"^\s*((pingback|trackback)\s*:|.{0,200}\[(…|\.\.\.)\][^\[]{0,400}\[(…|\.\.\.)\]\s*$)", re.IGNORECASE | re.DOTALL)
 MIN_REPEATS = 2
+MAX_LIFT = 4
 CONTAINER_HINT_RE = re.compile(r"omment|discussion|response|reaction|replies|koment|comentar|reactie|yorum|cmt")
 ITEM_HINT_RE = re.compile(r"omment|topic-post|koment|comentar|reactie|yorum|cmt")
 MICRODATA_XPATH = etree.XPath("//*[contains(@itemtype, 'omment')]")
@@ -195,9 +196,47 @@ def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...], layout: P
     found = [
         element
         for element in hinted
-        if is_comment_microdata(element) or (is_class_item(element) and not is_forum_opening_post(element))
+        if is_comment_microdata(element)
+        or ((is_class_item(element) or is_id_item(element)) and not is_forum_opening_post(element))
     ]
-    return [element for element in drop_wrappers(found) if keep_item(element, layout)]
+    found = lifted(drop_wrappers(found))
+    return [element for element in found if keep_item(element, layout)]
+
+
+def is_id_item(element: HtmlElement) -> bool:
+    """Tell whether an element's id is a numbered comment anchor (comment-9257, div-comment-12) and it shows text."""
+    parts = class_parts(element.get("id") or "")
+    return len(parts) >= 2 and parts[-1].isdigit() and bool(SINGULAR_WORDS & set(parts[:-1])) and bool(
+        (element.text_content() or "").strip()
+    )
+
+
+def has_author_part(element: HtmlElement) -> bool:
+    """Tell whether a block shows a name part (an author, user or cite element)."""
+    return any(isinstance(e.tag, str) and is_author_part(e) for e in element.iterdescendants())
+
+
+def lift(element: HtmlElement, seeds: set) -> HtmlElement:
+    """Give the nearest wrapper of a comment's text that also shows its author and holds no other comment.
+
+    Some markups put the anchor or class on the message only, with the author in a sibling block.
+    """
+    node = element.getparent()
+    for _ in range(MAX_LIFT):
+        if node is None or tag_of(node) in ("ol", "ul", "body", "html") or node in seeds:
+            break
+        if any(e in seeds for e in node.iterdescendants() if e is not element):
+            break
+        if has_author_part(node):
+            return node
+        node = node.getparent()
+    return element
+
+
+def lifted(found: list[HtmlElement]) -> list[HtmlElement]:
+    """Give the comment elements with those that show no author widened to their wrapper."""
+    seeds = set(found)
+    return [element if has_author_part(element) else lift(element, seeds) for element in found]
 
 
 def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:

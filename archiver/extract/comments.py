@@ -137,7 +137,7 @@ class ItemReader:
         part = self.text_part(item)
         if part is not None:
             return "\n\n".join(without_actions(text_lines(part, self.skip_in_text)))
-        skip = lambda e: self.skip_in_text(e) or is_author_part(e) or is_date_part(e) or tag_of(e) in HEADING_TAGS  # noqa: E731
+        skip = lambda e: self.skip_in_text(e) or tag_of(e) in HEADING_TAGS or (is_byline_part(e) and not quoted(e, item))  # noqa: E731
         byline = self.byline(item).line
         lines = [line for line in text_lines(item, skip) if line != byline]
         return "\n\n".join(without_actions(lines))
@@ -157,7 +157,7 @@ class ItemReader:
 
     def holds_byline(self, element: HtmlElement) -> bool:
         """Tell whether an element holds the comment's author or date part (so it is not the text)."""
-        return any(is_author_part(e) or is_date_part(e) for e in element.iterdescendants() if isinstance(e.tag, str))
+        return any(is_byline_part(e) for e in element.iterdescendants() if isinstance(e.tag, str) and not quoted(e, element))
 
     def kept(self, items: list[HtmlElement]) -> frozenset:
         """Give the items read as comments (cached per list: parents must be among them)."""
@@ -219,6 +219,21 @@ def without_actions(lines: list[str]) -> list[str]:
     while end > start and ACTION_LINE_RE.match(lines[end - 1]):
         end -= 1
     return lines[start:end]
+
+
+def is_byline_part(element: HtmlElement) -> bool:
+    """Tell whether an element shows a commenter's name or a comment's date."""
+    return is_author_part(element) or is_date_part(element)
+
+
+def quoted(element: HtmlElement, within: HtmlElement) -> bool:
+    """Tell whether an element sits in a quotation inside a comment (a quoted post's "X said:" is text)."""
+    for ancestor in element.iterancestors():
+        if ancestor is within:
+            return False
+        if tag_of(ancestor) in ("blockquote", "q"):
+            return True
+    return False
 
 
 def author_name(element: HtmlElement) -> str | None:
