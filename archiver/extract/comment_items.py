@@ -47,6 +47,7 @@ DATE_RE = re.compile(
 PING_TEXT_RE = re.compile(r"^\s*((pingback|trackback)\s*:|.{0,200}\[(…|\.\.\.)\][^\[]{0,400}\[(…|\.\.\.)\]\s*$)", re.IGNORECASE | re.DOTALL)
 MIN_REPEATS = 2
 MAX_LIFT = 4
+MAX_LIFT_EXTRA_CHARS = 400
 CONTAINER_HINT_RE = re.compile(r"omment|discussion|response|reaction|replies|koment|comentar|reactie|yorum|cmt")
 ITEM_HINT_RE = re.compile(r"omment|topic-post|koment|comentar|reactie|yorum|cmt")
 MICRODATA_XPATH = etree.XPath("//*[contains(@itemtype, 'omment')]")
@@ -221,10 +222,12 @@ def lift(element: HtmlElement, seeds: set) -> HtmlElement:
 
     Some markups put the anchor or class on the message only, with the author in a sibling block.
     """
-    node = element.getparent()
+    node, own = element.getparent(), len(element.text_content())
     for _ in range(MAX_LIFT):
-        if node is None or tag_of(node) in ("ol", "ul", "body", "html") or node in seeds:
+        if node is None or tag_of(node) in ("ol", "ul", "body", "html", "article", "main") or node in seeds:
             break
+        if len(node.text_content()) > own + MAX_LIFT_EXTRA_CHARS:
+            break  # more than a name, a date and buttons around the message: a page area, not its comment
         if any(e in seeds for e in node.iterdescendants() if e is not element):
             break
         if has_author_part(node):
