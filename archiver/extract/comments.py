@@ -15,7 +15,7 @@ from archiver.extract.byline import (
 )  # fmt: skip
 from archiver.extract.comment_threads import fragment_refs, level_parents
 from archiver.extract.comment_items import FORM_AREA_RE, SIDE_AREA_RE, CommentItems, find_comment_items
-from archiver.extract.dates import shown_date_iso, to_iso
+from archiver.extract.dates import DateContext, shown_date_iso, to_iso
 from archiver.extract.dom import MarkedElement, class_tokens, clean_space, marker_text, tag_of, text_lines
 from archiver.extract.model import Comment
 from archiver.extract.structured import StructuredData, names_of
@@ -55,10 +55,11 @@ FORM_TAGS = frozenset(["form", "label", "input", "textarea", "select", "button"]
 class ItemReader:
     """Reads the parts of the comment elements of one page (the set of items is fixed)."""
 
-    def __init__(self, found: CommentItems, reference: datetime | None = None):
+    def __init__(self, found: CommentItems, reference: datetime | None = None, language: str | None = None):
         self.items = found.items
         self.item_set = set(found.items)
         self.reference = reference
+        self.dates = DateContext.for_page(reference, language)
         self._kept: frozenset | None = None
 
     def own_parts(self, item: HtmlElement) -> Iterator[HtmlElement]:
@@ -109,7 +110,7 @@ class ItemReader:
                 if found:
                     return found
         shown = self.byline(item).date
-        return shown_date_iso(shown, self.reference) if shown else None
+        return shown_date_iso(shown, self.dates) if shown else None
 
     def date_of(self, element: HtmlElement) -> str | None:
         """Give the ISO date a date part declares (datetime, content, title) or shows."""
@@ -118,9 +119,9 @@ class ItemReader:
                 if to_iso(node.get(attribute)):
                     return to_iso(node.get(attribute))
         shown = clean_space(element.text_content())
-        found = shown_date_iso(shown, self.reference)
+        found = shown_date_iso(shown, self.dates)
         if found is None and split_byline(shown).date:
-            found = shown_date_iso(split_byline(shown).date, self.reference)
+            found = shown_date_iso(split_byline(shown).date, self.dates)
         return found
 
     def byline(self, item: HtmlElement) -> Byline:
@@ -128,7 +129,7 @@ class ItemReader:
         lines = self.own_lines(item)
         for line in lines[:BYLINE_LINES] + lines[-BYLINE_LINES:]:
             found = split_byline(line)
-            if found.date and shown_date_iso(found.date, self.reference):
+            if found.date and shown_date_iso(found.date, self.dates):
                 return Byline(found.author, found.date, line)
         return Byline(None, None)
 
@@ -259,9 +260,9 @@ def unique(ident: str, seen: set[str]) -> str:
     return candidate
 
 
-def html_comments(found: CommentItems, reference: datetime | None) -> tuple[Comment, ...]:
+def html_comments(found: CommentItems, reference: datetime | None, language: str | None = None) -> tuple[Comment, ...]:
     """Give the comments read from the comment elements, with parents resolved."""
-    reader = ItemReader(found, reference)
+    reader = ItemReader(found, reference, language)
     drafts, ids, seen = [], {}, set()
     for item in found.items:
         author, published, text = reader.author(item), reader.published(item), reader.text(item)
@@ -355,5 +356,5 @@ def extract_comments(
     `fetched` is when the page was fetched: what "2 hours ago" is counted from.
     """
     found = find_comment_items(tree, marked)
-    comments = html_comments(found, fetched)
+    comments = html_comments(found, fetched, tree.get("lang") or tree.get("xml:lang"))
     return PageComments(comments or jsonld_comments(structured), found)

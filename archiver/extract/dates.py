@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 # Formats seen in comment and byline markup, tried after ISO 8601.
@@ -141,7 +142,7 @@ def relative_iso(value: str, reference: datetime | None) -> str | None:
 
 
 # Languages whose displayed dates are read with dateparser when no format above fits.
-DATEPARSER_LANGUAGES = ["en", "de", "fr", "es", "it", "pt", "nl", "id"]
+DATEPARSER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id")
 # Between a shown date and its time: "27 Sep 2011 | 15:22", "17.07.2011 @ 13:04", "21. April 2020 - 16:40".
 DATE_TIME_SEPARATOR_RE = re.compile(r"\s+[|@–—-]\s+|\s*\bUhr\b")
 DAY_MONTH_YEAR_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}),\s*(\d{4})\b")
@@ -149,11 +150,25 @@ MAX_SHOWN_CHARS = 80
 MAX_RELATIVE_GAP = timedelta(days=1)
 
 
-def dateparser_iso(text: str, reference: datetime | None) -> str | None:
+@dataclass(frozen=True)
+class DateContext:
+    """What reading a shown date needs: the time the page was fetched and the languages to try."""
+
+    reference: datetime | None = None
+    languages: tuple[str, ...] = DATEPARSER_LANGUAGES
+
+    @classmethod
+    def for_page(cls, reference: datetime | None, language: str | None) -> DateContext:
+        """Give the context of a page: its own language only when it is one dateparser is asked for."""
+        code = (language or "").split("-")[0].lower()
+        return cls(reference, (code,) if code in DATEPARSER_LANGUAGES else DATEPARSER_LANGUAGES)
+
+
+def dateparser_iso(text: str, context: DateContext) -> str | None:
     """Give the ISO date dateparser reads in a shown date, or None (relative dates need a reference)."""
     import dateparser  # imported on first use: most pages never need it
 
-    relative = looks_relative(text)
+    relative, reference = looks_relative(text), context.reference
     if relative and reference is None:
         return None
     settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY"}
@@ -161,13 +176,13 @@ def dateparser_iso(text: str, reference: datetime | None) -> str | None:
         settings["RELATIVE_BASE"] = reference.replace(tzinfo=None)
     else:
         settings["REQUIRE_PARTS"] = ["day", "month", "year"]
-    parsed = dateparser.parse(text, languages=DATEPARSER_LANGUAGES, settings=settings)
+    parsed = dateparser.parse(text, languages=list(context.languages), settings=settings)
     if parsed is None or (relative and reference.replace(tzinfo=None) - parsed.replace(tzinfo=None) > MAX_RELATIVE_GAP):
         return None  # "3 weeks ago" says too little to give a date
     return parsed.replace(second=0 if relative else parsed.second, microsecond=0).isoformat()
 
 
-def shown_date_iso(value: str | None, reference: datetime | None = None) -> str | None:
+def shown_date_iso(value: str | None, context: DateContext = DateContext()) -> str | None:
     """Give the ISO 8601 form of a date as a page shows it, in any of the common languages, or None.
 
     ISO and common formats first, then dates relative to the reference time
@@ -176,8 +191,8 @@ def shown_date_iso(value: str | None, reference: datetime | None = None) -> str 
     text = " ".join((value or "").replace("\u00a0", " ").split())
     if not text or len(text) > MAX_SHOWN_CHARS:
         return None
-    found = to_iso(text) or relative_iso(text, reference)
+    found = to_iso(text) or relative_iso(text, context.reference)
     if found or not (DATEISH_RE.search(text) or looks_relative(text)):
         return found
     text = DAY_MONTH_YEAR_RE.sub(r"\1.\2.\3", DATE_TIME_SEPARATOR_RE.sub(" ", text))
-    return to_iso(text) or dateparser_iso(text, reference)
+    return to_iso(text) or dateparser_iso(text, context)
