@@ -218,6 +218,14 @@ def alternating_bodies(pages: Sequence[CorpusPage], extractors: Sequence[Callabl
     return AlternatingRun((tuple(bodies[0]), tuple(bodies[1])), (seconds[0], seconds[1]))
 
 
+def warm_date_reading() -> None:
+    """Load dateparser's languages once, as a long-running worker has: a one-time cost, not a per-page one."""
+    from archiver.extract.dates import DateContext, shown_date_iso
+
+    for language in DateContext().languages:
+        shown_date_iso("Di, 21. April 2020 - 16:40", DateContext(None, (language,)))
+
+
 def score_line(name: str, score: CorpusScore) -> str:
     """Give one printed line of body P/R/F1."""
     return f"{name:22s} body F1 {score.f1:.4f}  P {score.precision:.4f}  R {score.recall:.4f}"
@@ -229,6 +237,7 @@ def report_corpus(pages: Sequence[CorpusPage], out) -> None:
     extractors = (trafilatura_body, ours_body)
     for extractor in extractors:
         extractor(pages[0])  # warm imports and caches outside the timing
+    warm_date_reading()
     run = alternating_bodies(pages, extractors)
     half = (len(pages) + 1) // 2
     for name, bodies, seconds in zip(("trafilatura", "ours"), run.bodies, run.seconds):
@@ -358,6 +367,21 @@ def report_comments(folder: Path, out, verbose: bool = False) -> None:
     print(f"footer org right:       {share(sum(s.org_right for s in scores), len(scores))} pages (target >= 90 %)", file=out)
 
 
+def report_decisions(pages: Sequence[tuple[str, str, bytes]], out) -> None:
+    """Print how many real article pages the article decision archives as articles, naming the others."""
+    from archiver.analysis import analyze_page
+
+    missed = []
+    for name, url, html in pages:
+        decision = analyze_page(html, url).decision
+        if not decision.is_article:
+            missed.append(f"{name} ({decision.reason})")
+    for line in missed:
+        print(f"not archived as an article: {line}", file=out)
+    print(f"article decision: {share(len(pages) - len(missed), len(pages))} real article pages archived as articles",
+          file=out)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Give the parsed command-line options."""
     parser = argparse.ArgumentParser(prog="python -m archiver.bench.eval", description=__doc__.splitlines()[0])
@@ -377,12 +401,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     pages = load_corpus(args.corpus)
     report_corpus(pages[: args.limit] if args.limit else pages, sys.stdout)
+    real = [(p.page_id[:12], p.url, p.html) for p in pages]
     if args.golden.is_dir():
         report_golden(args.golden, sys.stdout)
     if (args.comments / "labels.json").is_file():
         report_comments(args.comments, sys.stdout, args.verbose)
+        real += [(p.name, p.url, p.html) for p in load_labelled(args.comments)]
     else:
         print(f"no labelled comment pages at {args.comments} (pass --comments DIR)", file=sys.stdout)
+    report_decisions(real, sys.stdout)
     return 0
 
 
