@@ -11,7 +11,7 @@ override everything. The reason names every signal that weighed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from .extract.model import Extraction
@@ -165,3 +165,11 @@ def weigh(signals: Signals) -> Decision:
 def decide(url: str, extraction: Extraction, hints: ArticleHints = ArticleHints()) -> Decision:
     """Give the article-or-not decision for a page from its URL, what was extracted and the crawl's hints."""
     return weigh(page_signals(url, extraction, hints))
+
+
+def explain(url: str, extraction: Extraction, hints: ArticleHints = ArticleHints()) -> dict:
+    """Give the decision on a page with every signal it weighed, for `archiver extract --why`."""
+    signals = page_signals(url, extraction, hints)
+    decision = weigh(signals)
+    return {"url": url, "decision": decision.kind, "reason": decision.reason,
+            "for": support(signals), "against": signals.contrary, "signals": asdict(signals)}
