@@ -39,7 +39,7 @@ AUTHOR_LEAD_RE = re.compile(
 )
 AUTHOR_TRAIL_RE = re.compile(
     r"(\s+(says|said|wrote|writes|replied|commented|sagt|schrieb|schreibt|meint|dijo|escribió|disse|escreveu"
-    r"|a écrit|dit|zegt|schreef|scrive|ha scritto|berkata|menulis|on|am|le|el|em|op|il))?\s*[:,]?\s*$",
+    r"|a écrit|dit|zegt|schreef|scrive|ha scritto|berkata|menulis|on|am|le|el|em|op|il|於|于))?\s*[:,]?\s*$",
     re.IGNORECASE,
 )
 STRONG_SEPARATORS = (" | ", " — ", " – ", " @ ", " - ", " · ", " • ")
@@ -114,7 +114,8 @@ def split_point(line: str) -> int | None:
         ends = [head.rfind(sep) + len(sep) for sep in separators if head.rfind(sep) > 0]
         if ends:
             return max(ends)
-    return None
+    # no separator: the name ends at the last space before the date ("Isaac 16 minutes ago")
+    return len(head) if head.endswith(" ") and head.strip() else None
 
 
 def split_byline(line: str) -> Byline:

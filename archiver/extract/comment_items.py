@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archiver.extract.byline import is_author_part, is_date_part
-from archiver.extract.dom import MarkedElement, class_tokens, marker_text, tag_of, visible_text
+from archiver.extract.byline import is_author_part, is_date_part, marker_words, split_byline
+from archiver.extract.dates import shown_date_iso
+from archiver.extract.dom import MarkedElement, class_tokens, marker_text, tag_of, text_lines, visible_text
 
 ITEM_CLASSES = frozenset(["comment", "comment-item", "comment-entry", "topic-post", "js-comment", "comment-wrap"])
 NOT_ITEM_CLASSES = frozenset(["pingback", "trackback", "recentcomments", "widget"])
@@ -46,6 +47,8 @@ DATE_RE = re.compile(
 # A pingback shows "Pingback:" or only an excerpt of the linking post between ellipses: "[…] text […]".
 PING_TEXT_RE = re.compile(r"^\s*((pingback|trackback)\s*:|.{0,200}\[(…|\.\.\.)\][^\[]{0,400}\[(…|\.\.\.)\]\s*$)", re.IGNORECASE | re.DOTALL)
 MIN_REPEATS = 2
+# Class words of an answer printed inside the comment it answers.
+ANSWER_WORDS = frozenset(["reply", "answer", "response", "antwort", "respuesta", "réponse", "risposta", "resposta"])
 MAX_LIFT = 4
 MAX_LIFT_EXTRA_CHARS = 400
 CONTAINER_HINT_RE = re.compile(r"omment|discussion|response|reaction|replies|koment|comentar|reactie|yorum|cmt")
@@ -287,4 +290,27 @@ def find_comment_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> 
     items = marked_items(tree, marked, layout)
     if not items:
         items = [block for container in containers for block in repeated_blocks(container, layout)]
-    return CommentItems(tuple(items), tuple(containers))
+    return CommentItems(tuple(with_answers(items)), tuple(containers))
+
+
+def with_answers(items: list[HtmlElement]) -> list[HtmlElement]:
+    """Give the comments with the answers embedded in them added after each (in page order).
+
+    Some platforms print the owner's answer inside the reader's comment block, in a part
+    named as a reply that shows its own name and date: it is a reply of its own."""
+    chosen, result = set(items), []
+    for item in items:
+        result.append(item)
+        result.extend(answer for answer in item.iterdescendants() if is_embedded_answer(answer, chosen))
+    return result
+
+
+def is_embedded_answer(element: HtmlElement, items: set) -> bool:
+    """Tell whether a part of a comment is an answer: named as a reply, holding no comment, with its own byline."""
+    if not isinstance(element.tag, str) or element in items or not marker_words(element) & ANSWER_WORDS:
+        return False
+    if any(e in items for e in element.iterdescendants()):
+        return False
+    lines = text_lines(element)
+    return len(lines) >= 2 and any(split_byline(line).date and shown_date_iso(split_byline(line).date)
+                                   for line in lines[:1] + lines[-1:])

@@ -23,6 +23,7 @@ TEXT_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
     "%d/%m/%Y %H:%M",
     "%A, %B %d, %Y at %I:%M %p",
     "%A, %B %d, %Y",
@@ -147,6 +148,7 @@ DATEPARSER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id")
 DATE_TIME_SEPARATOR_RE = re.compile(r"\s+[|@–—-]\s+|\s*\bUhr\b")
 DAY_MONTH_YEAR_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}),\s*(\d{4})\b")
 MAX_SHOWN_CHARS = 80
+NUMERIC_DATE_RE = re.compile(r"\b\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?(?!\d)")
 MAX_RELATIVE_GAP = timedelta(days=1)
 
 
@@ -195,4 +197,5 @@ def shown_date_iso(value: str | None, context: DateContext = DateContext()) -> s
     if found or not (DATEISH_RE.search(text) or looks_relative(text)):
         return found
     text = DAY_MONTH_YEAR_RE.sub(r"\1.\2.\3", DATE_TIME_SEPARATOR_RE.sub(" ", text))
-    return to_iso(text) or dateparser_iso(text, context)
+    numeric = NUMERIC_DATE_RE.search(text)  # "於 2013/12/28 10:28", "2014/01/01 20:31 回覆"
+    return to_iso(text) or (to_iso(numeric.group(0)) if numeric else None) or dateparser_iso(text, context)
