@@ -28,7 +28,7 @@ COMMENT_WORDS = frozenset(
     " reactie reacties yorum cmt".split()
 )
 SINGULAR_WORDS = frozenset("comment kommentar komentar komentarz comentario commentaire reactie yorum cmt".split())
-ITEM_LAST_PARTS = frozenset(["item", "entry"])
+ITEM_LAST_PARTS = frozenset(["item", "entry", "answer", "response"])
 ITEM_AFFIXES = frozenset(["c", "js", "single", "box", "block", "card", "node", "post", "unit", "wrap", "li", "view"])
 # Where reader comments never are: recent/most-commented widgets and the reply form (always),
 # sidebars and widgets (unless the area also holds the article's <h1>: then it is the layout).
