@@ -22,6 +22,19 @@ LINK_LABEL_RE = re.compile(
 )
 MAX_LINK_LINE_CHARS = 200
 LINKED_SHARE = 0.6
+# Labels of the widgets around an article, in the languages the archive reads.
+UI_LABEL_RE = re.compile(
+    r"^\W*(listen to (this|the) (article|story)|listen( now)?$|audio version|text[- ]to[- ]speech|play audio"
+    r"|fact[- ]?check(er|ed)?$|verify the accuracy|rate this (article|story)|was this (article )?helpful"
+    r"|share (this|on)\b|share$|(sign up|subscribe) (for|to) (our|the) newsletter|newsletter$"
+    r"|artikel (anhören|vorlesen)|vorlesen$|écouter (l'article|cet article)|escuchar (el|este) artículo"
+    r"|ascolta (l'articolo|questo articolo)|ouvir (o|este) artigo|luister naar (dit|het) artikel|dengarkan artikel)",
+    re.IGNORECASE,
+)
+TIME_CODE_LINE_RE = re.compile(r"^\d{1,2}:\d\d(:\d\d)?$")
+MAX_LABEL_CHARS = 60
+MAX_WIDGET_CHARS = 300
+MAX_WIDGET_PARAGRAPHS = 2
 NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
 # A box holding most of the page's text is the page, whatever its class says.
 MAX_SHARE_OF_PAGE = 0.3
@@ -70,9 +83,38 @@ def link_lines(tree: HtmlElement) -> list[HtmlElement]:
     return [p for p in tree.iter("p", "li", "h3", "h4") if p.find(".//a") is not None and is_link_line(p)]
 
 
+def is_ui_label(element: HtmlElement) -> bool:
+    """Tell whether an element's own text is a widget's label ("Listen to the article", "Fact Checker", "0:00")
+    or its aria-label names a player, a share bar or a rating."""
+    text = (element.text or "").strip()
+    if text and len(text) <= MAX_LABEL_CHARS and (UI_LABEL_RE.match(text) or TIME_CODE_LINE_RE.match(text)):
+        return True
+    aria = element.get("aria-label") or ""
+    return bool(aria) and bool(UI_LABEL_RE.match(aria.strip()))
+
+
+def widget_box(label: HtmlElement) -> HtmlElement:
+    """Give the widest box around a widget label that still holds only a widget's few words."""
+    box = label
+    for ancestor in label.iterancestors():
+        if tag_of(ancestor) in NEVER_NOISE_TAGS or len(ancestor.text_content()) > MAX_WIDGET_CHARS:
+            break
+        if len(ancestor.findall(".//p")) > MAX_WIDGET_PARAGRAPHS:
+            break
+        box = ancestor
+    return box
+
+
+def labelled_widgets(tree: HtmlElement) -> list[HtmlElement]:
+    """Give the boxes of players, text-to-speech bars, fact-check, rating, share and newsletter boxes
+    found by their wording (labels, time codes, aria labels), whatever their class names."""
+    return [widget_box(e) for e in tree.iter() if isinstance(e.tag, str) and is_ui_label(e)]
+
+
 def noise_elements(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the outermost widget boxes of a page that can be dropped before body extraction."""
     candidates = [m.element for m in marked if is_noise(m)] + player_elements(tree) + link_lines(tree)
+    candidates += labelled_widgets(tree)
     chosen = set(candidates)
     outer = [e for e in candidates if not any(a in chosen for a in e.iterancestors())]
     body = tree.find("body")
