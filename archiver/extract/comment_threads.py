@@ -21,6 +21,7 @@ DEPTH_RE = re.compile(r"(?:^|[-_])(?:depth|level|lvl|indent|nest|nesting)[-_]?(\
 MARGIN_RE = re.compile(r"(?:margin|padding)-left\s*:\s*(\d+(?:\.\d+)?)(px|em|rem|%)?", re.IGNORECASE)
 # Class words that mark a reply in a flat list (zeit's comment--indented, "is-child", "nested").
 REPLY_WORDS = frozenset(["indented", "nested", "child", "subcomment", "antwort"])
+DEPTH_ATTRIBUTES = ("aria-level", "data-depth", "data-level", "data-indent", "indent")
 # Wrappers around one comment (li.depth-2 > div.comment-box) that may carry its level.
 MAX_WRAPPERS = 3
 
@@ -66,7 +67,11 @@ def wrappers(item: HtmlElement, items: set) -> list[HtmlElement]:
 
 
 def depth_class(element: HtmlElement) -> int | None:
-    """Give the N of a depth-N / level-N class, or None."""
+    """Give the N of a depth-N / level-N class or of a depth attribute (aria-level, data-depth, indent), or None."""
+    for attribute in DEPTH_ATTRIBUTES:
+        value = (element.get(attribute) or "").strip()
+        if value.isdigit():
+            return int(value)
     for token in (element.get("class") or "").lower().split():
         match = DEPTH_RE.search(token)
         if match:

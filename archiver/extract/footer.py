@@ -228,9 +228,11 @@ def address_element(elements: list[HtmlElement]) -> str | None:
     return None
 
 
-def extract_footer(tree: HtmlElement, structured: StructuredData) -> Footer:
-    """Give the publisher footer of a page (empty Footer when there is none)."""
-    elements = footer_elements(tree)
+def extract_footer(tree: HtmlElement, structured: StructuredData, elements: list[HtmlElement] | None = None) -> Footer:
+    """Give the publisher footer of a page (empty Footer when there is none).
+
+    `elements` are the page's footer elements when already found (footer_elements)."""
+    elements = footer_elements(tree) if elements is None else elements
     lines = [line for element in elements for line in text_lines(element)]
     copyright = copyright_line(lines)
     names = structured_org(structured, tree)

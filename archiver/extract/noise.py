@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archiver.extract.dom import MarkedElement, tag_of
@@ -33,6 +34,11 @@ UI_LABEL_RE = re.compile(
 )
 TIME_CODE_LINE_RE = re.compile(r"^\d{1,2}:\d\d(:\d\d)?$")
 MAX_LABEL_CHARS = 60
+# Elements with a short own text or an aria-label: the only ones that can be a widget's label (chosen in C).
+LABEL_CANDIDATES_XPATH = etree.XPath(
+    f"//*[@aria-label or (text() and string-length(normalize-space(text())) <= {MAX_LABEL_CHARS}"
+    " and string-length(normalize-space(text())) > 2)]"
+)
 MAX_WIDGET_CHARS = 300
 MAX_WIDGET_PARAGRAPHS = 2
 NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
@@ -108,7 +114,7 @@ def widget_box(label: HtmlElement) -> HtmlElement:
 def labelled_widgets(tree: HtmlElement) -> list[HtmlElement]:
     """Give the boxes of players, text-to-speech bars, fact-check, rating, share and newsletter boxes
     found by their wording (labels, time codes, aria labels), whatever their class names."""
-    return [widget_box(e) for e in tree.iter() if isinstance(e.tag, str) and is_ui_label(e)]
+    return [widget_box(e) for e in LABEL_CANDIDATES_XPATH(tree) if is_ui_label(e)]
 
 
 def noise_elements(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
