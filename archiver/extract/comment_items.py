@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 from archiver.extract.byline import is_author_part, is_date_part, marker_words, split_byline
 from archiver.extract.dates import shown_date_iso
-from archiver.extract.dom import MarkedElement, class_tokens, marker_text, tag_of, text_lines, visible_text
+from archiver.extract.dom import MarkedElement, class_tokens, matching_marked, marker_text, tag_of, text_lines, visible_text
 
 ITEM_CLASSES = frozenset(["comment", "comment-item", "comment-entry", "topic-post", "js-comment", "comment-wrap"])
 NOT_ITEM_CLASSES = frozenset(["pingback", "trackback", "recentcomments", "widget"])
@@ -193,7 +193,7 @@ def drop_wrappers(found: list[HtmlElement]) -> list[HtmlElement]:
 def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...], layout: PageLayout) -> list[HtmlElement]:
     """Give the elements marked as comments by microdata or class names, in page order."""
     microdata = MICRODATA_XPATH(tree)
-    hinted = [m.element for m in marked if ITEM_HINT_RE.search(m.marker)]
+    hinted = [m.element for m in matching_marked(marked, ITEM_HINT_RE)]
     if microdata:  # both kinds, in page order
         candidates = set(microdata) | set(hinted)
         hinted = [e for e in tree.iter() if e in candidates]
@@ -253,7 +253,7 @@ def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
 
 def containers_of(marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the outermost comments sections of a page (with or without comments in them)."""
-    return outermost([m.element for m in marked if CONTAINER_HINT_RE.search(m.marker) and is_container(m.element)])
+    return outermost([m.element for m in matching_marked(marked, CONTAINER_HINT_RE) if is_container(m.element)])
 
 
 def block_signature(element: HtmlElement) -> tuple[str, str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archiver.extract.dom import MarkedElement, tag_of
+from archiver.extract.dom import MarkedElement, matching_marked, tag_of
 
 NOISE_RE = re.compile(
     r"(^|[\s_-])(share|sharing|share-?bar|social-?share|related|fact-?check(er)?|audio-?player|podcast-?player"
@@ -34,11 +35,12 @@ UI_LABEL_RE = re.compile(
 )
 TIME_CODE_LINE_RE = re.compile(r"^\d{1,2}:\d\d(:\d\d)?$")
 MAX_LABEL_CHARS = 60
-# Elements with a short own text or an aria-label: the only ones that can be a widget's label (chosen in C).
-LABEL_CANDIDATES_XPATH = etree.XPath(
-    f"//*[@aria-label or (text() and string-length(normalize-space(text())) <= {MAX_LABEL_CHARS}"
-    " and string-length(normalize-space(text())) > 2)]"
-)
+# The telltale words of a widget's label, as written on pages (looked up as plain substrings: one pass
+# in C each, where a case-blind regex over the page would cost more than it saves).
+WIDGET_WORDS = ("Listen to", "listen to", "LISTEN", "Listen now", "Audio version", "audio version", "to-speech",
+                "to speech", "Fact C", "Fact-C", "fact-check", "fact check", "FACT C", "Verify the", "verify the",
+                "Rate this", "Was this", "anhören", "vorlesen", "Vorlesen", "couter l", "Escuchar", "Ascolta", "Ouvir",
+                "Luister", "Dengarkan")
 MAX_WIDGET_CHARS = 300
 MAX_WIDGET_PARAGRAPHS = 2
 NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
@@ -86,17 +88,34 @@ def is_link_line(element: HtmlElement) -> bool:
 
 def link_lines(tree: HtmlElement) -> list[HtmlElement]:
     """Give the in-article paragraphs that only point readers to other stories."""
-    return [p for p in tree.iter("p", "li", "h3", "h4") if p.find(".//a") is not None and is_link_line(p)]
+    return [p for p in tree.iter("p", "li", "h3", "h4") if starts_with_label(p) and p.find(".//a") is not None
+            and is_link_line(p)]
+
+
+def starts_with_label(element: HtmlElement) -> bool:
+    """Tell whether an element's first words are a link label ("Related:", "Read more"), read cheaply."""
+    return bool(LINK_LABEL_RE.match("".join(islice(element.itertext(), 3)).lstrip()))
 
 
 def is_ui_label(element: HtmlElement) -> bool:
     """Tell whether an element's own text is a widget's label ("Listen to the article", "Fact Checker", "0:00")
-    or its aria-label names a player, a share bar or a rating."""
+    or its aria-label names a player, a share bar or a rating (aria labels mostly say the same words)."""
     text = (element.text or "").strip()
     if text and len(text) <= MAX_LABEL_CHARS and (UI_LABEL_RE.match(text) or TIME_CODE_LINE_RE.match(text)):
         return True
     aria = element.get("aria-label") or ""
     return bool(aria) and bool(UI_LABEL_RE.match(aria.strip()))
+
+
+def has_start_time(text: str) -> bool:
+    """Tell whether a text shows a player's "0:00" on its own (not inside "10:00" or "10:00:00")."""
+    start = text.find("0:00")
+    while start >= 0:
+        before, after = text[start - 1 : start] if start else "", text[start + 4 : start + 5]
+        if not (before.isdigit() or before == ":" or after.isdigit() or after == ":"):
+            return True
+        start = text.find("0:00", start + 1)
+    return False
 
 
 def widget_box(label: HtmlElement) -> HtmlElement:
@@ -111,18 +130,25 @@ def widget_box(label: HtmlElement) -> HtmlElement:
     return box
 
 
-def labelled_widgets(tree: HtmlElement) -> list[HtmlElement]:
+def labelled_widgets(tree: HtmlElement, page_text: str) -> list[HtmlElement]:
     """Give the boxes of players, text-to-speech bars, fact-check, rating, share and newsletter boxes
-    found by their wording (labels, time codes, aria labels), whatever their class names."""
-    return [widget_box(e) for e in LABEL_CANDIDATES_XPATH(tree) if is_ui_label(e)]
+    found by their wording (labels, time codes, aria labels), whatever their class names.
+
+    The page's text is searched once for the telltale words first: most pages have none,
+    and then no element is looked at."""
+    if not any(word in page_text for word in WIDGET_WORDS) and not has_start_time(page_text):
+        return []
+    return [widget_box(e) for e in tree.iter() if isinstance(e.tag, str) and is_ui_label(e)]
 
 
 def noise_elements(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the outermost widget boxes of a page that can be dropped before body extraction."""
-    candidates = [m.element for m in marked if is_noise(m)] + player_elements(tree) + link_lines(tree)
-    candidates += labelled_widgets(tree)
+    candidates = [m.element for m in matching_marked(marked, NOISE_RE, 2) if tag_of(m.element) not in NEVER_NOISE_TAGS]
+    candidates += player_elements(tree) + link_lines(tree)
+    body = tree.find("body")
+    page_text = (body if body is not None else tree).text_content()
+    candidates += labelled_widgets(tree, page_text)
     chosen = set(candidates)
     outer = [e for e in candidates if not any(a in chosen for a in e.iterancestors())]
-    body = tree.find("body")
-    page_chars = len((body if body is not None else tree).text_content())
+    page_chars = len(page_text)
     return [e for e in outer if small_enough(e, page_chars)]
