@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 
 from lxml import etree
@@ -80,10 +82,12 @@ def matching_marked(marked: tuple[MarkedElement, ...], pattern: re.Pattern, grou
     element); blank lines keep a match from running into the next marker. `group` is the
     pattern's group that lies inside a marker (not the boundary before it).
     """
-    text = "\n\n".join(m.marker.replace("\n", " ") for m in marked)
+    markers = [m.marker.replace("\n", " ") for m in marked]
+    text = "\n\n".join(markers)
+    starts = list(accumulate((len(marker) + 2 for marker in markers), initial=0))
     found, last = [], -1
     for match in pattern.finditer(text):
-        index = text.count("\n\n", 0, match.start(group))
+        index = bisect_right(starts, match.start(group)) - 1
         if index != last:
             found.append(marked[index])
             last = index

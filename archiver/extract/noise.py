@@ -94,7 +94,10 @@ def link_lines(tree: HtmlElement) -> list[HtmlElement]:
 
 def starts_with_label(element: HtmlElement) -> bool:
     """Tell whether an element's first words are a link label ("Related:", "Read more"), read cheaply."""
-    return bool(LINK_LABEL_RE.match("".join(islice(element.itertext(), 3)).lstrip()))
+    text = element.text
+    if not text or text.isspace():
+        text = "".join(islice(element.itertext(), 3))
+    return bool(LINK_LABEL_RE.match(text.lstrip()))
 
 
 def is_ui_label(element: HtmlElement) -> bool:
