@@ -35,6 +35,10 @@ TEXT_FORMATS = (
     "%H:%M %d.%m.%Y",
     "%d.%m.%y %H:%M",
 )
+# strptime raises for each format that does not fit, which is slow: only formats of the text's kind are tried.
+WORDED_FORMATS = tuple(f for f in TEXT_FORMATS if any(d in f for d in ("%B", "%b", "%A", "%p", " at ")))
+NUMERIC_FORMATS = tuple(f for f in TEXT_FORMATS if f not in WORDED_FORMATS)
+LETTERS_RE = re.compile(r"[^\W\d_]")
 DATEISH_RE = re.compile(r"\d")
 ORDINAL_RE = re.compile(r"(\d)(st|nd|rd|th)\b")
 NOISE_RE = re.compile(r"^(on|posted|published|updated)\s+|\s*(said|says|wrote)?:?\s*$", re.IGNORECASE)
@@ -57,7 +61,8 @@ def iso_from_text(value: str) -> str | None:
     """Give the ISO 8601 form of a date written as text, or None when not recognised."""
     text = ORDINAL_RE.sub(r"\1", NOISE_RE.sub("", " ".join(value.split())))
     text = text.replace(" at ", " at ").replace("a.m.", "AM").replace("p.m.", "PM")
-    for fmt in TEXT_FORMATS:
+    worded = bool(LETTERS_RE.search(text))
+    for fmt in WORDED_FORMATS if worded else NUMERIC_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:
