@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
@@ -62,9 +62,11 @@ def xml_safe_utf8(text: str) -> bytes:
     return NOT_XML_CHARS_RE.sub("", text).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class MarkedElement:
-    """An element that has an id or a class, with both lower-cased in one string."""
+class MarkedElement(NamedTuple):
+    """An element that has an id or a class, with both lower-cased in one string.
+
+    An immutable named record like a frozen dataclass, but made several times faster:
+    every page makes one per element with a class or id."""
 
     element: HtmlElement
     marker: str
