@@ -42,6 +42,11 @@ AUTHOR_TRAIL_RE = re.compile(
     r"|a écrit|dit|zegt|schreef|scrive|ha scritto|berkata|menulis|on|am|le|el|em|op|il|於|于))?\s*[:,]?\s*$",
     re.IGNORECASE,
 )
+# Link labels next to a commenter's avatar or name that are no name.
+UI_WORDS_RE = re.compile(
+    r"^(profile|view profile|avatar|reply|permalink|link|report|share|profil|antworten|répondre|responder|rispondi)$",
+    re.IGNORECASE,
+)
 STRONG_SEPARATORS = (" | ", " — ", " – ", " @ ", " - ", " · ", " • ")
 WEAK_SEPARATORS = (", ", " on ", " am ", " le ", " el ", " em ", " op ", " il ")
 DIGIT_RE = re.compile(r"\d")
@@ -99,7 +104,7 @@ def is_text_part(element: HtmlElement) -> bool:
 def clean_author(text: str) -> str | None:
     """Give a commenter's name without "Posted by:" lead-ins and "says:" trailers, or None if it is none."""
     name = AUTHOR_TRAIL_RE.sub("", AUTHOR_LEAD_RE.sub("", clean_space(text))).strip(" :|-—–,")
-    if not name or len(name) > MAX_AUTHOR_CHARS or to_iso(name) or looks_relative(name):
+    if not name or len(name) > MAX_AUTHOR_CHARS or to_iso(name) or looks_relative(name) or UI_WORDS_RE.match(name):
         return None
     return name
 
