@@ -132,16 +132,22 @@ def summary(run) -> str:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="URL the pages were saved from (default: file:// URL of each file).")
+@click.option(
+    "--why", is_flag=True, help="Print the article decision and the signals it weighed instead of the extraction."
+)
 @reported
-def extract(files, url):
+def extract(files, url, why):
     """Extract article, comments and footer from saved HTML FILES; print one JSON object per file."""
+    from archiver.crawl.classify import explain
     from archiver.extract.files import read_page
     from archiver.extract.page import extract_page
 
     for path in files:
         html = read_page(path)
         page_url = url or path.resolve().as_uri()
-        click.echo(json.dumps(extract_page(html, page_url).to_dict(), ensure_ascii=False))
+        extraction = extract_page(html, page_url)
+        data = explain(page_url, extraction) if why else extraction.to_dict()
+        click.echo(json.dumps(data, ensure_ascii=False))
 
 
 EXPORT_FILTERS = (

@@ -22,7 +22,7 @@ from archiver.extract.urls import Scope, check_start_url, host_of
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 TOP_LEVEL_KEYS = ("sources",)
-LIST_KEYS = ("start_urls", "sitemaps", "feeds", "hosts", "include", "exclude")
+LIST_KEYS = ("start_urls", "sitemaps", "feeds", "hosts", "include", "exclude", "article_urls", "not_article_urls")
 SOURCE_KEYS = ("url",) + LIST_KEYS + ("concurrency", "delay", "max_pages", "revisit", "schedule", "enabled")
 HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
 
@@ -123,6 +123,9 @@ class SourceConfig:
     hosts: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # URL regexes that make a page an article, or not one, whatever else it shows
+    article_urls: tuple[str, ...] = ()
+    not_article_urls: tuple[str, ...] = ()
     concurrency: int | None = None
     delay: float | None = None
     max_pages: int = 0
@@ -228,6 +231,8 @@ def source_config(name: str, spec: object) -> SourceConfig:
         hosts=lists["hosts"],
         include=patterns(lists["include"], f"{key}.include"),
         exclude=patterns(lists["exclude"], f"{key}.exclude"),
+        article_urls=patterns(lists["article_urls"], f"{key}.article_urls"),
+        not_article_urls=patterns(lists["not_article_urls"], f"{key}.not_article_urls"),
         concurrency=optional_int(spec.get("concurrency"), f"{key}.concurrency", 1),
         delay=optional_number(spec.get("delay"), f"{key}.delay"),
         max_pages=optional_int(spec.get("max_pages"), f"{key}.max_pages", 0) or 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from archiver.crawl.classify import Decision, decide
+from archiver.crawl.classify import ArticleHints, Decision, decide
 from archiver.crawl.discovery import PageLinks, page_links
 from archiver.errors import ExtractionError
 from archiver.extract.model import Extraction
@@ -40,24 +40,33 @@ def split_links(links: PageLinks, scope: Scope) -> tuple[tuple[str, ...], tuple[
 
 
 def analyze_page(
-    html: bytes, url: str, headers: Mapping[str, str] | None = None, scope: Scope | None = None
+    html: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    scope: Scope | None = None,
+    hints: ArticleHints = ArticleHints(),
 ) -> PageAnalysis:
     """Give the analysis of one page, parsed once; ExtractionError when nothing can be parsed.
 
-    `scope` says which links are on site; by default the page's own host."""
+    `scope` says which links are on site (by default the page's own host); `hints` what the
+    crawl knows for the article decision (listed in a sitemap or feed, the source's patterns)."""
     page = parse_page(html, url, headers)
     links = page_links(page.tree, url)  # before extraction takes footers and widgets out of the tree
     extraction = extract_parsed(page)
     follow, offsite = split_links(links, scope or Scope.for_urls([url]))
-    return PageAnalysis(extraction, decide(url, extraction), follow, offsite)
+    return PageAnalysis(extraction, decide(url, extraction, hints), follow, offsite)
 
 
 def analyze_safely(
-    html: bytes, url: str, headers: Mapping[str, str] | None = None, scope: Scope | None = None
+    html: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    scope: Scope | None = None,
+    hints: ArticleHints = ArticleHints(),
 ) -> PageAnalysis | ExtractionError:
     """Give the analysis, or the ExtractionError as a value (so a pool worker never raises)."""
     try:
-        return analyze_page(html, url, headers, scope)
+        return analyze_page(html, url, headers, scope, hints)
     except ExtractionError as exc:
         return exc
     except Exception as exc:  # a bug on one hostile page must not end the crawl

@@ -103,6 +103,8 @@ def embedded_posts(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     A post is put back only after an extracted paragraph and inside that paragraph's
     box: posts elsewhere (a sidebar feed) are not the article's.
     """
+    if not any(is_embedded_post(quote) for quote in tree.iter("blockquote")):
+        return paragraphs  # most pages quote no post: no need to walk their paragraphs
     found = {words(p): i for i, p in enumerate(paragraphs)}
     after: dict[int, list[str]] = {}
     anchor, box = None, None

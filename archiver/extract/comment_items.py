@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archiver.extract.dom import MarkedElement, class_tokens, marker_text, tag_of, visible_text
+from archiver.extract.byline import is_author_part, is_date_part, marker_words, split_byline
+from archiver.extract.dates import shown_date_iso
+from archiver.extract.dom import (
+    MarkedElement,
+    class_tokens,
+    marker_text,
+    matching_marked,
+    tag_of,
+    text_lines,
+    visible_text,
+)
 
 ITEM_CLASSES = frozenset(["comment", "comment-item", "comment-entry", "topic-post", "js-comment", "comment-wrap"])
 NOT_ITEM_CLASSES = frozenset(["pingback", "trackback", "recentcomments", "widget"])
@@ -26,7 +36,7 @@ COMMENT_WORDS = frozenset(
     " reactie reacties yorum cmt".split()
 )
 SINGULAR_WORDS = frozenset("comment kommentar komentar komentarz comentario commentaire reactie yorum cmt".split())
-ITEM_LAST_PARTS = frozenset(["item", "entry"])
+ITEM_LAST_PARTS = frozenset(["item", "entry", "answer", "response"])
 ITEM_AFFIXES = frozenset(["c", "js", "single", "box", "block", "card", "node", "post", "unit", "wrap", "li", "view"])
 # Where reader comments never are: recent/most-commented widgets and the reply form (always),
 # sidebars and widgets (unless the area also holds the article's <h1>: then it is the layout).
@@ -42,8 +52,15 @@ AUTHOR_RE = re.compile(r"(^|[-_ ])(author|fn|username|user-?name|commenter|nickn
 DATE_RE = re.compile(
     r"(^|[-_ ])(date|time|datetime|timestamp|published|posted|meta|metadata|commentmetadata|submitted)([-_ ]|$)"
 )
-PING_TEXT_RE = re.compile(r"^\s*(pingback|trackback)\s*:", re.IGNORECASE)
+# A pingback shows "Pingback:" or only an excerpt of the linking post between ellipses: "[…] text […]".
+PING_TEXT_RE = re.compile(
+    r"^\s*((pingback|trackback)\s*:|.{0,200}\[(…|\.\.\.)\][^\[]{0,400}\[(…|\.\.\.)\]\s*$)", re.IGNORECASE | re.DOTALL
+)
 MIN_REPEATS = 2
+# Class words of an answer printed inside the comment it answers.
+ANSWER_WORDS = frozenset(["reply", "answer", "response", "antwort", "respuesta", "réponse", "risposta", "resposta"])
+MAX_LIFT = 4
+MAX_LIFT_EXTRA_CHARS = 400
 CONTAINER_HINT_RE = re.compile(r"omment|discussion|response|reaction|replies|koment|comentar|reactie|yorum|cmt")
 ITEM_HINT_RE = re.compile(r"omment|topic-post|koment|comentar|reactie|yorum|cmt")
 MICRODATA_XPATH = etree.XPath("//*[contains(@itemtype, 'omment')]")
@@ -76,12 +93,18 @@ class PageLayout:
 
 def in_excluded_area(element: HtmlElement, layout: PageLayout = PageLayout()) -> bool:
     """Tell whether an element sits in a widget, sidebar, form or reply-form area."""
-    node = element
+    node, in_section = element, False
     while node is not None and tag_of(node) not in ("body", "html"):
         marker = marker_text(node)
         if tag_of(node) in ("form", "textarea") or FORM_AREA_RE.search(marker):
             return True
-        if (tag_of(node) == "aside" or SIDE_AREA_RE.search(marker)) and node not in layout.around_title:
+        # a comments section inside a column or a "widget" (Blogger's main post is one) is the page's own
+        in_section = in_section or (node is not element and is_container(node))
+        if (
+            (tag_of(node) == "aside" or SIDE_AREA_RE.search(marker))
+            and node not in layout.around_title
+            and not in_section
+        ):
             return True
         node = node.getparent()
     return False
@@ -142,10 +165,20 @@ def linked_share(element: HtmlElement) -> float:
 
 def keep_item(element: HtmlElement, layout: PageLayout = PageLayout()) -> bool:
     """Tell whether a candidate is a real reader comment: own words, no ping, no widget, no teaser."""
-    if in_excluded_area(element, layout) or class_tokens(element) & NOT_ITEM_CLASSES:
+    if in_excluded_area(element, layout) or any(class_tokens(e) & NOT_ITEM_CLASSES for e in upto_list(element)):
         return False
     text = visible_text(element)
     return bool(text) and not PING_TEXT_RE.match(text) and linked_share(element) <= MAX_LINKED_SHARE
+
+
+def upto_list(element: HtmlElement) -> list[HtmlElement]:
+    """Give an element and its ancestors up to the nearest list (a comment's wrappers: li.pingback > div)."""
+    chain = [element]
+    for ancestor in element.iterancestors():
+        if tag_of(ancestor) in ("ol", "ul", "body"):
+            break
+        chain.append(ancestor)
+    return chain
 
 
 def hollow(element: HtmlElement, candidates: set) -> bool:
@@ -174,16 +207,59 @@ def drop_wrappers(found: list[HtmlElement]) -> list[HtmlElement]:
 def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...], layout: PageLayout) -> list[HtmlElement]:
     """Give the elements marked as comments by microdata or class names, in page order."""
     microdata = MICRODATA_XPATH(tree)
-    hinted = [m.element for m in marked if ITEM_HINT_RE.search(m.marker)]
+    hinted = [m.element for m in matching_marked(marked, ITEM_HINT_RE)]
     if microdata:  # both kinds, in page order
         candidates = set(microdata) | set(hinted)
         hinted = [e for e in tree.iter() if e in candidates]
     found = [
         element
         for element in hinted
-        if is_comment_microdata(element) or (is_class_item(element) and not is_forum_opening_post(element))
+        if is_comment_microdata(element)
+        or ((is_class_item(element) or is_id_item(element)) and not is_forum_opening_post(element))
     ]
-    return [element for element in drop_wrappers(found) if keep_item(element, layout)]
+    found = lifted(drop_wrappers(found))
+    return [element for element in found if keep_item(element, layout)]
+
+
+def is_id_item(element: HtmlElement) -> bool:
+    """Tell whether an element's id is a numbered comment anchor (comment-9257, div-comment-12) and it shows text."""
+    parts = class_parts(element.get("id") or "")
+    return (
+        len(parts) >= 2
+        and parts[-1].isdigit()
+        and bool(SINGULAR_WORDS & set(parts[:-1]))
+        and bool((element.text_content() or "").strip())
+    )
+
+
+def has_author_part(element: HtmlElement) -> bool:
+    """Tell whether a block shows a name part (an author, user or cite element)."""
+    return any(isinstance(e.tag, str) and is_author_part(e) for e in element.iterdescendants())
+
+
+def lift(element: HtmlElement, seeds: set) -> HtmlElement:
+    """Give the nearest wrapper of a comment's text that also shows its author and holds no other comment.
+
+    Some markups put the anchor or class on the message only, with the author in a sibling block.
+    """
+    node, own = element.getparent(), len(element.text_content())
+    for _ in range(MAX_LIFT):
+        if node is None or tag_of(node) in ("ol", "ul", "body", "html", "article", "main") or node in seeds:
+            break
+        if len(node.text_content()) > own + MAX_LIFT_EXTRA_CHARS:
+            break  # more than a name, a date and buttons around the message: a page area, not its comment
+        if any(e in seeds for e in node.iterdescendants() if e is not element):
+            break
+        if has_author_part(node):
+            return node
+        node = node.getparent()
+    return element
+
+
+def lifted(found: list[HtmlElement]) -> list[HtmlElement]:
+    """Give the comment elements with those that show no author widened to their wrapper."""
+    seeds = set(found)
+    return [element if has_author_part(element) else lift(element, seeds) for element in found]
 
 
 def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
@@ -194,7 +270,7 @@ def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
 
 def containers_of(marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
     """Give the outermost comments sections of a page (with or without comments in them)."""
-    return outermost([m.element for m in marked if CONTAINER_HINT_RE.search(m.marker) and is_container(m.element)])
+    return outermost([m.element for m in matching_marked(marked, CONTAINER_HINT_RE) if is_container(m.element)])
 
 
 def block_signature(element: HtmlElement) -> tuple[str, str]:
@@ -206,7 +282,7 @@ def block_signature(element: HtmlElement) -> tuple[str, str]:
 def has_comment_parts(element: HtmlElement) -> bool:
     """Tell whether a block has an author or date part, as a comment block does."""
     for sub in element.iterdescendants():
-        if tag_of(sub) == "time" or AUTHOR_RE.search(marker_text(sub)) or DATE_RE.search(marker_text(sub)):
+        if isinstance(sub.tag, str) and (is_author_part(sub) or is_date_part(sub)):
             return True
     return False
 
@@ -231,4 +307,28 @@ def find_comment_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> 
     items = marked_items(tree, marked, layout)
     if not items:
         items = [block for container in containers for block in repeated_blocks(container, layout)]
-    return CommentItems(tuple(items), tuple(containers))
+    return CommentItems(tuple(with_answers(items)), tuple(containers))
+
+
+def with_answers(items: list[HtmlElement]) -> list[HtmlElement]:
+    """Give the comments with the answers embedded in them added after each (in page order).
+
+    Some platforms print the owner's answer inside the reader's comment block, in a part
+    named as a reply that shows its own name and date: it is a reply of its own."""
+    chosen, result = set(items), []
+    for item in items:
+        result.append(item)
+        result.extend(answer for answer in item.iterdescendants() if is_embedded_answer(answer, chosen))
+    return result
+
+
+def is_embedded_answer(element: HtmlElement, items: set) -> bool:
+    """Tell whether a part of a comment is an answer: named as a reply, holding no comment, with its own byline."""
+    if not isinstance(element.tag, str) or element in items or not marker_words(element) & ANSWER_WORDS:
+        return False
+    if any(e in items for e in element.iterdescendants()):
+        return False
+    lines = text_lines(element)
+    return len(lines) >= 2 and any(
+        split_byline(line).date and shown_date_iso(split_byline(line).date) for line in lines[:1] + lines[-1:]
+    )

@@ -10,16 +10,23 @@ from datetime import datetime
 
 from lxml.html import HtmlElement
 
-from archiver.extract.comment_items import AUTHOR_RE, DATE_RE, FORM_AREA_RE, SIDE_AREA_RE, CommentItems, find_comment_items
-from archiver.extract.dates import looks_relative, relative_iso, to_iso
-from archiver.extract.dom import MarkedElement, class_tokens, clean_space, marker_text, tag_of, text_lines
+from archiver.extract.byline import (
+    Byline,
+    is_author_part,
+    is_date_part,
+    is_text_part,
+    marker_words,
+    split_byline,
+)  # fmt: skip
+from archiver.extract.comment_items import FORM_AREA_RE, SIDE_AREA_RE, CommentItems, find_comment_items
+from archiver.extract.comment_threads import fragment_refs, level_parents
+from archiver.extract.dates import DateContext, shown_date_iso, to_iso
+from archiver.extract.dom import MarkedElement, clean_space, marker_text, tag_of, text_lines
 from archiver.extract.model import Comment
 from archiver.extract.structured import StructuredData, names_of
 
-TEXT_CLASSES = (
-    "comment-content", "comment-text", "comment-body", "comment-message", "comment_body",
-    "commentbody", "cooked", "post-body", "message", "content", "text", "body", "entry",
-)  # fmt: skip
+# Words naming the block of a comment's text, most specific first.
+TEXT_PART_WORDS = ("commenttext", "content", "text", "message", "cooked", "body", "entry")
 # Parts of a comment block that are not what the reader wrote.
 CHROME_RE = re.compile(
     r"(^|[-_ ])(reply|reply-link|comment-reply-link|comment-meta|commentmetadata|comment-actions|actions"
@@ -36,9 +43,12 @@ ACTION_LINE_RE = re.compile(
     r"|(rating|score|votes?|likes?|points?):? ?[-+]?\d+( votes?| points?)?|[-+]?\d+ (likes?|votes?|points?|replies|reply))$",
     re.IGNORECASE,
 )
-AUTHOR_TRAILER_RE = re.compile(r"(\s+(says|said|wrote|on|replied|commented))?\s*:?\s*$", re.IGNORECASE)
 REPLY_TO_ATTRIBUTES = ("data-parent-id", "data-parent", "data-reply-to", "data-in-reply-to", "data-parent-comment")
-MAX_AUTHOR_CHARS = 80
+# Buttons and menus are short: a block named "reply" that holds more text is a wrapper of the comment.
+MAX_CHROME_CHARS = 120
+# A byline is among the first or last lines of a comment, never inside what the reader wrote.
+BYLINE_LINES = 4
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 NOTICE_RE = re.compile(
     r"^\d*\s*(replies|reply|comments?|responses?)$|^(comments are closed|no comments( yet)?|leave a (reply|comment))\b",
     re.IGNORECASE,
@@ -50,10 +60,12 @@ FORM_TAGS = frozenset(["form", "label", "input", "textarea", "select", "button"]
 class ItemReader:
     """Reads the parts of the comment elements of one page (the set of items is fixed)."""
 
-    def __init__(self, found: CommentItems, reference: datetime | None = None):
+    def __init__(self, found: CommentItems, reference: datetime | None = None, language: str | None = None):
         self.items = found.items
         self.item_set = set(found.items)
         self.reference = reference
+        self.dates = DateContext.for_page(reference, language)
+        self._kept: frozenset | None = None
 
     def own_parts(self, item: HtmlElement) -> Iterator[HtmlElement]:
         """Yield the descendants of an item that are not inside a nested comment."""
@@ -70,7 +82,13 @@ class ItemReader:
         if element in self.item_set or tag_of(element) in FORM_TAGS:
             return True
         marker = marker_text(element)
-        return bool(CHROME_RE.search(marker) or FORM_AREA_RE.search(marker) or SIDE_AREA_RE.search(marker))
+        if FORM_AREA_RE.search(marker) or SIDE_AREA_RE.search(marker):
+            return True
+        return bool(CHROME_RE.search(marker)) and len(element.text_content()) <= MAX_CHROME_CHARS
+
+    def own_lines(self, item: HtmlElement) -> list[str]:
+        """Give the text lines of an item without its nested comments and forms."""
+        return text_lines(item, lambda e: e in self.item_set or tag_of(e) in FORM_TAGS)
 
     def author(self, item: HtmlElement) -> str | None:
         """Give the commenter's name shown in a comment, or None when none is shown."""
@@ -79,11 +97,11 @@ class ItemReader:
             first = candidates[0]
             # the deepest part inside the first one is the most specific (b.fn in .comment-author)
             inner = [e for e in candidates if first in e.iterancestors()]
-            name = author_name(inner[-1]) if inner else None
-            if name or author_name(first):
-                return name or author_name(first)
+            name = (author_name(inner[-1]) if inner else None) or author_name(first)
+            if name:
+                return name
             candidates = [e for e in candidates[1:] if e not in inner]
-        return None
+        return self.byline(item).author
 
     def published(self, item: HtmlElement) -> str | None:
         """Give the ISO date of a comment, or None when none can be read.
@@ -93,38 +111,70 @@ class ItemReader:
         """
         for element in self.own_parts(item):
             if is_date_part(element):
-                for value in (element.get("datetime"), element.get("content"), element.get("title")):
-                    if to_iso(value):
-                        return to_iso(value)
-                shown = clean_space(element.text_content())
-                found = to_iso(shown) or relative_iso(shown, self.reference)
+                found = self.date_of(element)
                 if found:
                     return found
-        return None
+        shown = self.byline(item).date
+        return shown_date_iso(shown, self.dates) if shown else None
+
+    def date_of(self, element: HtmlElement) -> str | None:
+        """Give the ISO date a date part declares (datetime, content, title) or shows."""
+        for node in (element, *element.iterdescendants()):
+            for attribute in ("datetime", "content", "title"):
+                if to_iso(node.get(attribute)):
+                    return to_iso(node.get(attribute))
+        shown = clean_space(element.text_content())
+        found = shown_date_iso(shown, self.dates)
+        if found is None and split_byline(shown).date:
+            found = shown_date_iso(split_byline(shown).date, self.dates)
+        return found
+
+    def byline(self, item: HtmlElement) -> Byline:
+        """Give the name and date of a line that shows both ("Posted by: Jane, 27 Sep 2011 | 15:22")."""
+        lines = self.own_lines(item)
+        for line in lines[:BYLINE_LINES] + lines[-BYLINE_LINES:]:
+            found = split_byline(line)
+            if found.date and shown_date_iso(found.date, self.dates):
+                return Byline(found.author, found.date, line)
+        return Byline(None, None)
 
     def text(self, item: HtmlElement) -> str:
         """Give the text a commenter wrote, paragraphs separated by blank lines."""
         part = self.text_part(item)
         if part is not None:
             return "\n\n".join(without_actions(text_lines(part, self.skip_in_text)))
-        skip = lambda e: self.skip_in_text(e) or is_author_part(e) or is_date_part(e)  # noqa: E731
-        return "\n\n".join(without_actions(text_lines(item, skip)))
+
+        def skip(e: HtmlElement) -> bool:
+            return self.skip_in_text(e) or tag_of(e) in HEADING_TAGS or (is_byline_part(e) and not quoted(e, item))
+
+        byline = self.byline(item).line
+        lines = [line for line in text_lines(item, skip) if line != byline]
+        return "\n\n".join(without_actions(lines))
 
     def text_part(self, item: HtmlElement) -> HtmlElement | None:
         """Give the element holding a comment's text (itemprop=text or a text class, without the byline)."""
         parts = list(self.own_parts(item))
         for element in parts:
-            if element.get("itemprop") in ("text", "commentText"):
+            if is_text_part(element):
                 return element
-        for name in TEXT_CLASSES:
-            for element in parts:
-                if class_has(element, name) and not self.holds_byline(element):
+        words = [(element, marker_words(element)) for element in parts]
+        for name in TEXT_PART_WORDS:
+            for element, found in words:
+                if name in found and not self.holds_byline(element):
                     return element
         return None
 
     def holds_byline(self, element: HtmlElement) -> bool:
         """Tell whether an element holds the comment's author or date part (so it is not the text)."""
-        return any(is_author_part(e) or is_date_part(e) for e in element.iterdescendants() if isinstance(e.tag, str))
+        return any(
+            is_byline_part(e) for e in element.iterdescendants() if isinstance(e.tag, str) and not quoted(e, element)
+        )
+
+    def kept(self, items: list[HtmlElement]) -> frozenset:
+        """Give the items read as comments (cached per list: parents must be among them)."""
+        if self._kept is None or len(self._kept) != len(items):
+            self._kept = frozenset(items)
+        return self._kept
 
     def own_id(self, item: HtmlElement) -> str | None:
         """Give the comment id the markup itself carries, if any."""
@@ -182,32 +232,27 @@ def without_actions(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
-def class_has(element: HtmlElement, name: str) -> bool:
-    """Tell whether a class token is a name or ends with it after a - or _ ("cmt__text")."""
-    return any(token == name or re.search(rf"[-_]{name}$", token) for token in class_tokens(element))
+def is_byline_part(element: HtmlElement) -> bool:
+    """Tell whether an element shows a commenter's name or a comment's date."""
+    return is_author_part(element) or is_date_part(element)
 
 
-def is_author_part(element: HtmlElement) -> bool:
-    """Tell whether an element shows a commenter's name."""
-    if element.get("itemprop") in ("author", "creator"):
-        return True
-    return tag_of(element) == "cite" or bool(AUTHOR_RE.search(marker_text(element)))
-
-
-def is_date_part(element: HtmlElement) -> bool:
-    """Tell whether an element shows a comment's date."""
-    if element.get("itemprop") in ("dateCreated", "datePublished", "commentTime", "dateModified"):
-        return True
-    return tag_of(element) == "time" or bool(DATE_RE.search(marker_text(element)))
+def quoted(element: HtmlElement, within: HtmlElement) -> bool:
+    """Tell whether an element sits in a quotation inside a comment (a quoted post's "X said:" is text)."""
+    for ancestor in element.iterancestors():
+        if ancestor is within:
+            return False
+        if tag_of(ancestor) in ("blockquote", "q"):
+            return True
+    return False
 
 
 def author_name(element: HtmlElement) -> str | None:
-    """Give the name in an author part (its itemprop=name if any), without "says:" trailers."""
+    """Give the name in an author part (its itemprop=name if any), without lead-ins, trailers or a date."""
     names = element.xpath(".//*[@itemprop='name']")
     node = names[0] if names else element
-    text = clean_space(" ".join(t for t in node.itertext(tag=None) if t))
-    text = AUTHOR_TRAILER_RE.sub("", text.split("\n")[0]).strip()
-    return text if 0 < len(text) <= MAX_AUTHOR_CHARS and not to_iso(text) and not looks_relative(text) else None
+    lines = text_lines(node, is_date_part) if tag_of(node) != "img" else [node.get("alt", "")]
+    return split_byline(lines[0]).author if lines else None
 
 
 def hashed_id(author: str | None, published: str | None, text: str) -> str:
@@ -225,9 +270,9 @@ def unique(ident: str, seen: set[str]) -> str:
     return candidate
 
 
-def html_comments(found: CommentItems, reference: datetime | None) -> tuple[Comment, ...]:
+def html_comments(found: CommentItems, reference: datetime | None, language: str | None = None) -> tuple[Comment, ...]:
     """Give the comments read from the comment elements, with parents resolved."""
-    reader = ItemReader(found, reference)
+    reader = ItemReader(found, reference, language)
     drafts, ids, seen = [], {}, set()
     for item in found.items:
         author, published, text = reader.author(item), reader.published(item), reader.text(item)
@@ -236,13 +281,39 @@ def html_comments(found: CommentItems, reference: datetime | None) -> tuple[Comm
         ident = unique(reader.own_id(item) or hashed_id(author, published, text), seen)
         ids[item] = ident
         drafts.append((item, author, published, text))
-    by_anchor = {value: ids[item] for item, value in ((i, reader.own_id(i)) for i in ids) if value}
-    comments = []
-    for position, (item, author, published, text) in enumerate(drafts):
+    items = [draft[0] for draft in drafts]
+    parents = resolve_parents(reader, items)
+    return tuple(
+        Comment(ids[item], ids[parents[position]] if parents[position] is not None else None,
+                author, published, text, position)
+        for position, (item, author, published, text) in enumerate(drafts)
+    )  # fmt: skip
+
+
+def resolve_parents(reader: ItemReader, items: list[HtmlElement]) -> list[HtmlElement | None]:
+    """Give the parent element of each comment: nesting first, then reply-to markup, then shown levels."""
+    anchors = {reader.own_id(item): index for index, item in enumerate(items) if reader.own_id(item)}
+    by_level = level_parents(items)
+    parents = []
+    for index, item in enumerate(items):
         parent = reader.parent_item(item)
-        parent_id = ids.get(parent) if parent is not None else by_anchor.get(reader.reply_to_ref(item) or "")
-        comments.append(Comment(ids[item], parent_id, author, published, text, position))
-    return tuple(comments)
+        if parent is None or parent not in reader.kept(items):
+            parent = referenced_item(reader, items, anchors, index)
+        if parent is None and by_level[index] is not None:
+            parent = items[by_level[index]]
+        parents.append(parent)
+    return parents
+
+
+def referenced_item(reader: ItemReader, items: list[HtmlElement], anchors: dict, index: int) -> HtmlElement | None:
+    """Give the earlier comment that an item's reply-to attribute, link or form points at, or None."""
+    item = items[index]
+    refs = [reader.reply_to_ref(item) or ""] + fragment_refs(item, reader.item_set)
+    for ref in refs:
+        target = anchors.get(ref, anchors.get(ref.removeprefix("comment-"), None))
+        if target is not None and target < index:
+            return items[target]
+    return None
 
 
 def jsonld_comment_nodes(obj: dict, parent: str | None) -> Iterator[tuple[dict, str | None]]:
@@ -295,5 +366,5 @@ def extract_comments(
     `fetched` is when the page was fetched: what "2 hours ago" is counted from.
     """
     found = find_comment_items(tree, marked)
-    comments = html_comments(found, fetched)
+    comments = html_comments(found, fetched, tree.get("lang") or tree.get("xml:lang"))
     return PageComments(comments or jsonld_comments(structured), found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 # Formats seen in comment and byline markup, tried after ISO 8601.
@@ -22,6 +23,7 @@ TEXT_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
     "%d/%m/%Y %H:%M",
     "%A, %B %d, %Y at %I:%M %p",
     "%A, %B %d, %Y",
@@ -33,6 +35,10 @@ TEXT_FORMATS = (
     "%H:%M %d.%m.%Y",
     "%d.%m.%y %H:%M",
 )
+# strptime raises for each format that does not fit, which is slow: only formats of the text's kind are tried.
+WORDED_FORMATS = tuple(f for f in TEXT_FORMATS if any(d in f for d in ("%B", "%b", "%A", "%p", " at ")))
+NUMERIC_FORMATS = tuple(f for f in TEXT_FORMATS if f not in WORDED_FORMATS)
+LETTERS_RE = re.compile(r"[^\W\d_]")
 DATEISH_RE = re.compile(r"\d")
 ORDINAL_RE = re.compile(r"(\d)(st|nd|rd|th)\b")
 NOISE_RE = re.compile(r"^(on|posted|published|updated)\s+|\s*(said|says|wrote)?:?\s*$", re.IGNORECASE)
@@ -55,7 +61,8 @@ def iso_from_text(value: str) -> str | None:
     """Give the ISO 8601 form of a date written as text, or None when not recognised."""
     text = ORDINAL_RE.sub(r"\1", NOISE_RE.sub("", " ".join(value.split())))
     text = text.replace(" at ", " at ").replace("a.m.", "AM").replace("p.m.", "PM")
-    for fmt in TEXT_FORMATS:
+    worded = bool(LETTERS_RE.search(text))
+    for fmt in WORDED_FORMATS if worded else NUMERIC_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:
@@ -83,9 +90,14 @@ RELATIVE_RE = re.compile(
     r"(?: ago| назад| atrás)?(?:,? (?:at|um|à|a las|às|в) (\d{1,2})[:.](\d\d) ?([ap]\.?m\.?)?)?$",
     re.IGNORECASE,
 )
-CLOCK_RE = re.compile(r"^(yesterday|today|gestern|heute|hier|aujourd'hui|ayer|hoy|ontem|hoje|вчера|сегодня)"
-                      r",? (?:at |um |à |a las |às |в )?(\d{1,2})[:.](\d\d) ?([ap]\.?m\.?)?$", re.IGNORECASE)
-RELATIVE_MARK_RE = re.compile(r"(\bago\b|назад|\batrás\b|^~?(vor|il y a|hace|há|ha) )", re.IGNORECASE)
+CLOCK_RE = re.compile(
+    r"^(yesterday|today|gestern|heute|hier|aujourd'hui|ayer|hoy|ontem|hoje|вчера|сегодня)"
+    r",? (?:at |um |à |a las |às |в )?(\d{1,2})[:.](\d\d) ?([ap]\.?m\.?)?$",
+    re.IGNORECASE,
+)
+RELATIVE_MARK_RE = re.compile(
+    r"(\bago\b|назад|\batrás\b|\bgeleden\b|\byang lalu\b|\bfa$|^~?(vor|il y a|hace|há|ha) )", re.IGNORECASE
+)
 YESTERDAY_WORDS = frozenset(["yesterday", "gestern", "hier", "ayer", "ontem", "вчера"])
 SMALL_UNITS = {"second": 1, "minute": 60, "hour": 3600}
 
@@ -136,3 +148,62 @@ def relative_iso(value: str, reference: datetime | None) -> str | None:
     if unit == "day" and match.group(3):
         return clock_time(reference.date() - timedelta(days=count), match.group(3), match.group(4), match.group(5))
     return None
+
+
+# Languages whose displayed dates are read with dateparser when no format above fits.
+DATEPARSER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id")
+# Between a shown date and its time: "27 Sep 2011 | 15:22", "17.07.2011 @ 13:04", "21. April 2020 - 16:40".
+DATE_TIME_SEPARATOR_RE = re.compile(r"\s+[|@–—-]\s+|\s*\bUhr\b")
+DAY_MONTH_YEAR_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}),\s*(\d{4})\b")
+MAX_SHOWN_CHARS = 80
+NUMERIC_DATE_RE = re.compile(r"\b\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?(?!\d)")
+MAX_RELATIVE_GAP = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DateContext:
+    """What reading a shown date needs: the time the page was fetched and the languages to try."""
+
+    reference: datetime | None = None
+    languages: tuple[str, ...] = DATEPARSER_LANGUAGES
+
+    @classmethod
+    def for_page(cls, reference: datetime | None, language: str | None) -> DateContext:
+        """Give the context of a page: its own language only when it is one dateparser is asked for."""
+        code = (language or "").split("-")[0].lower()
+        return cls(reference, (code,) if code in DATEPARSER_LANGUAGES else DATEPARSER_LANGUAGES)
+
+
+def dateparser_iso(text: str, context: DateContext) -> str | None:
+    """Give the ISO date dateparser reads in a shown date, or None (relative dates need a reference)."""
+    import dateparser  # imported on first use: most pages never need it
+
+    relative, reference = looks_relative(text), context.reference
+    if relative and reference is None:
+        return None
+    settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY"}
+    if relative:
+        settings["RELATIVE_BASE"] = reference.replace(tzinfo=None)
+    else:
+        settings["REQUIRE_PARTS"] = ["day", "month", "year"]
+    parsed = dateparser.parse(text, languages=list(context.languages), settings=settings)
+    if parsed is None or (relative and reference.replace(tzinfo=None) - parsed.replace(tzinfo=None) > MAX_RELATIVE_GAP):
+        return None  # "3 weeks ago" says too little to give a date
+    return parsed.replace(second=0 if relative else parsed.second, microsecond=0).isoformat()
+
+
+def shown_date_iso(value: str | None, context: DateContext = DateContext()) -> str | None:
+    """Give the ISO 8601 form of a date as a page shows it, in any of the common languages, or None.
+
+    ISO and common formats first, then dates relative to the reference time
+    ("vor 2 Stunden"), then dateparser. A UTC offset the page gives is kept.
+    """
+    text = " ".join((value or "").replace("\u00a0", " ").split())
+    if not text or len(text) > MAX_SHOWN_CHARS:
+        return None
+    found = to_iso(text) or relative_iso(text, context.reference)
+    if found or not (DATEISH_RE.search(text) or looks_relative(text)):
+        return found
+    text = DAY_MONTH_YEAR_RE.sub(r"\1.\2.\3", DATE_TIME_SEPARATOR_RE.sub(" ", text))
+    numeric = NUMERIC_DATE_RE.search(text)  # "於 2013/12/28 10:28", "2014/01/01 20:31 回覆"
+    return to_iso(text) or (to_iso(numeric.group(0)) if numeric else None) or dateparser_iso(text, context)

@@ -126,7 +126,25 @@ def decode_html(html: bytes, headers: Mapping[str, str] | None = None) -> Decode
     encoding, skip = bom_encoding(html)
     if encoding:
         return DecodedPage(html[skip:].decode(encoding, "replace"), encoding, "bom")
-    for source, encoding in (("header", header_encoding(headers)), ("meta", meta_encoding(html))):
-        if encoding:
-            return DecodedPage(html.decode(encoding, "replace"), encoding, source)
+    encoding = header_encoding(headers)
+    if encoding:
+        return DecodedPage(html.decode(encoding, "replace"), encoding, "header")
+    encoding = meta_encoding(html)
+    if encoding and not (encoding != "utf-8" and is_utf8_text(html)):
+        return DecodedPage(html.decode(encoding, "replace"), encoding, "meta")
     return detected_page(html)
+
+
+def is_utf8_text(html: bytes) -> bool:
+    """Tell whether bytes are valid UTF-8 with non-ASCII characters in them.
+
+    Text in a legacy encoding is almost never valid UTF-8 by chance, so a page that is
+    (one saved again as UTF-8 with its old <meta charset> left in) is read as UTF-8.
+    """
+    if html.isascii():
+        return False
+    try:
+        html.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from itertools import accumulate
+from typing import NamedTuple
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
@@ -22,7 +24,10 @@ BLOCK_TAGS = frozenset(
 INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea"])
 # One parser per process is fine: lxml parsers hold no page state between calls.
 MARKED_XPATH = etree.XPath("//*[@class or @id]")
-PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+NON_CHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+# Pages are handed to lxml as UTF-8 bytes (decoded and cleaned by us first): faster than a str.
+PARSER = HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8")
 # Every element is an HtmlElement: looked up in C, not by lxml.html's per-tag Python lookup
 # (which runs each time an element is touched from Python; we use no form-specific classes).
 PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=HtmlElement))
@@ -30,7 +35,7 @@ PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=HtmlElem
 
 def parse_tree(text: str, url: str) -> HtmlElement:
     """Give the lxml tree of a page's text; raise ExtractionError when nothing parses."""
-    cleaned = XML_DECLARATION_RE.sub("", NOT_XML_CHARS_RE.sub("", text), count=1)
+    cleaned = xml_safe_utf8(XML_DECLARATION_RE.sub("", text, count=1))
     if not cleaned.strip():
         raise ExtractionError(url, "the page is empty")
     try:
@@ -42,9 +47,26 @@ def parse_tree(text: str, url: str) -> HtmlElement:
     return tree
 
 
-@dataclass(frozen=True)
-class MarkedElement:
-    """An element that has an id or a class, with both lower-cased in one string."""
+def xml_safe_utf8(text: str) -> bytes:
+    """Give a page's text as UTF-8 bytes without the characters XML refuses.
+
+    Checked on the bytes (C-speed deletes and searches), the regex runs only on the rare
+    page that holds such characters: on every page it cost more than lxml's parse.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates
+        return NOT_XML_CHARS_RE.sub("", text).encode("utf-8")
+    if len(data.translate(None, CONTROL_BYTES)) == len(data) and not any(n in data for n in NON_CHARACTERS):
+        return data
+    return NOT_XML_CHARS_RE.sub("", text).encode("utf-8")
+
+
+class MarkedElement(NamedTuple):
+    """An element that has an id or a class, with both lower-cased in one string.
+
+    An immutable named record like a frozen dataclass, but made several times faster:
+    every page makes one per element with a class or id."""
 
     element: HtmlElement
     marker: str
@@ -53,6 +75,25 @@ class MarkedElement:
 def marked_elements(tree: HtmlElement) -> tuple[MarkedElement, ...]:
     """Give every element with an id or class, in page order (one pass shared by all readers)."""
     return tuple(MarkedElement(e, marker_text(e)) for e in MARKED_XPATH(tree))
+
+
+def matching_marked(marked: tuple[MarkedElement, ...], pattern: re.Pattern, group: int = 0) -> list[MarkedElement]:
+    """Give the marked elements whose marker the pattern matches, in page order.
+
+    The markers are searched as one text (one regex pass in C instead of one call per
+    element); blank lines keep a match from running into the next marker. `group` is the
+    pattern's group that lies inside a marker (not the boundary before it).
+    """
+    markers = [m.marker.replace("\n", " ") for m in marked]
+    text = "\n\n".join(markers)
+    starts = list(accumulate((len(marker) + 2 for marker in markers), initial=0))
+    found, last = [], -1
+    for match in pattern.finditer(text):
+        index = bisect_right(starts, match.start(group)) - 1
+        if index != last:
+            found.append(marked[index])
+            last = index
+    return found
 
 
 def class_tokens(element: HtmlElement) -> frozenset[str]:

@@ -14,6 +14,33 @@ from archiver.extract.structured import StructuredData, itemprop_value
 ORG_TYPES = ("Organization", "NewsMediaOrganization", "Corporation", "LocalBusiness", "NGO", "EducationalOrganization")
 FOOTER_MARKER_RE = re.compile(r"(^|[\s_-])(site-?footer|page-?footer|global-?footer|footer)([\s_-]|$)")
 COPYRIGHT_RE = re.compile(r"©|\(c\)|copyright|all rights reserved", re.IGNORECASE)
+SYMBOL_RE = re.compile(r"©|\(c\)|&copy;", re.IGNORECASE)
+WORD_RE = re.compile(r"\b(copyright|copr\.)\b", re.IGNORECASE)
+YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
+# "All rights reserved" in the languages the archive reads.
+RIGHTS_RE = re.compile(
+    r"all rights reserved|tous droits réservés|alle rechte vorbehalten|todos los derechos reservados"
+    r"|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|hak cipta dilindungi"
+    r"|все права защищены|版權所有|版权所有|無断転載",
+    re.IGNORECASE,
+)
+# Where a copyright holder's name ends: a clause, a credit or a link after it.
+HOLDER_END_RE = re.compile(
+    r"\s+(?:on the|powered by|published by|theme by|designed by|built with|built by)\s+|\s+[–—|]\s+|\s+-\s+|[.;,](?:\s|$)",
+    re.IGNORECASE,
+)
+LEGAL_END_RE = re.compile(
+    r"\b(LLC|L\.L\.C\.|Ltd\.?|Limited|Inc\.|Inc\b|Incorporated|GmbH|AG|S\.A\.|SAS|S\.p\.A\.|plc|PLC|Corp\.?"
+    r"|Corporation|LLP|B\.V\.|N\.V\.|Pty\.? Ltd\.?)(?=\s|$|[,.;])"
+)
+# Legal forms written before the name, with the name in guillemets (Russian, Ukrainian, Kazakh companies).
+LEGAL_PREFIX_RE = re.compile(r"\b(?:АО|ООО|ПАО|ЗАО|ОАО|ТОО|ТОВ|ПрАТ)\s*«[^»]{1,60}»")
+ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9&.]{1,5}")
+CONTENT_TAGS = frozenset(["article", "blockquote", "figure", "aside", "li"])
+UNREAD = frozenset(["script", "style", "noscript", "template"])
+LAST_BLOCKS = 3
+LAST_LINES = 6
+MAX_COPYRIGHT_CHARS = 300
 HOLDER_NOISE_RE = re.compile(
     r"©|\(c\)|copyright|all rights reserved\.?|\b(19|20)\d\d\b(\s*[-–—]\s*\b(19|20)\d\d\b)?|[|]",
     re.IGNORECASE,
@@ -39,32 +66,71 @@ MAX_ORG_LINE = 80
 
 
 def footer_elements(tree: HtmlElement) -> list[HtmlElement]:
-    """Give the page footer elements: role=contentinfo, else <footer>s outside articles, else .footer."""
+    """Give the page footer elements: role=contentinfo, else the site's <footer>s, else .footer blocks,
+    else the page's last block that carries a copyright line."""
     found = tree.xpath("//*[@role='contentinfo']")
     if not found:
-        found = [f for f in tree.iter("footer") if not any(tag_of(a) == "article" for a in f.iterancestors())]
+        found = [f for f in tree.iter("footer") if not any(tag_of(a) in CONTENT_TAGS for a in f.iterancestors())]
     if not found:
         found = [e for e in tree.iter("div", "section", "table") if FOOTER_MARKER_RE.search(marker_text(e))]
+    if not found:
+        found = last_copyright_block(tree)
     return [e for e in found if not any(a in found for a in e.iterancestors())]
+
+
+def last_copyright_block(tree: HtmlElement) -> list[HtmlElement]:
+    """Give the last block of the page's body whose own text has a copyright line (no <footer> markup)."""
+    body = tree.find("body")
+    blocks = [e for e in (body if body is not None else tree) if isinstance(e.tag, str) and tag_of(e) not in UNREAD]
+    for block in reversed(blocks[-LAST_BLOCKS:]):
+        if any(is_copyright(line) for line in text_lines(block)[-LAST_LINES:]):
+            return [block]
+    return []
+
+
+def is_copyright(line: str) -> bool:
+    """Tell whether a line states a copyright (©, "(c)", "Copyright 2020", "all rights reserved" in many languages)."""
+    if len(line) > MAX_COPYRIGHT_CHARS:
+        return False
+    return bool(SYMBOL_RE.search(line) or RIGHTS_RE.search(line) or (WORD_RE.search(line) and YEAR_RE.search(line)))
+
+
+def joined_lines(lines: list[str]) -> list[str]:
+    """Give the lines with a lone "©" joined to the line after it (©<br>Future Publishing Limited)."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and SYMBOL_RE.fullmatch(joined[-1].strip()):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def copyright_line(lines: list[str]) -> str | None:
     """Give the footer's copyright line, if any (the last one: site credits come before)."""
-    matches = [line for line in lines if COPYRIGHT_RE.search(line)]
-    return matches[-1] if matches else None
+    candidates = [line for line in joined_lines(lines) if is_copyright(line)]
+    # "©" names the holder; a bare "All rights reserved" line often follows the address, not the name
+    named = [line for line in candidates if SYMBOL_RE.search(line) or WORD_RE.search(line)]
+    return (named or candidates)[-1] if candidates else None
 
 
 def copyright_holder(line: str | None) -> str | None:
-    """Give the name a copyright line credits, without symbol, years and "all rights reserved"."""
+    """Give the name a copyright line credits: after the symbol and years, up to the legal suffix or a separator."""
     if not line:
         return None
-    holder = clean_space(HOLDER_NOISE_RE.sub(" ", line)).strip(" .,;:-–—")
-    return holder if 0 < len(holder) <= MAX_ORG_LINE else None
+    text = clean_space(HOLDER_NOISE_RE.sub(" ", RIGHTS_RE.split(line)[0])).strip(" .,;:-–—|/")
+    suffix = LEGAL_END_RE.search(text)
+    holder = (text[: suffix.end()] if suffix else HOLDER_END_RE.split(text)[0]).strip(" .,;:-–—|/")
+    return holder if 0 < len(holder) <= MAX_ORG_LINE and not holder.startswith("/") else None
 
 
 def legal_name_line(lines: list[str]) -> str | None:
-    """Give the first footer line that is a company name (ends in LLC, Ltd, GmbH, Media...)."""
+    """Give the first company name in the footer: a line ending in LLC, Ltd, GmbH, Media..., or a
+    name after a legal-form prefix (АО «...», ООО «...»)."""
     for line in lines:
+        prefixed = LEGAL_PREFIX_RE.search(line)
+        if prefixed:
+            return prefixed.group(0)
         bare = line.rstrip(" .,")
         if len(bare) <= MAX_ORG_LINE and not COPYRIGHT_RE.search(line) and LEGAL_SUFFIX_RE.search(bare):
             return bare if not bare.endswith(("Inc", "Ltd", "Corp", "Co")) else bare + "."
@@ -87,7 +153,7 @@ def text_or_none(value: object) -> str | None:
 def structured_org(structured: StructuredData, tree: HtmlElement) -> OrgNames:
     """Give the names of the publisher organisation in JSON-LD or microdata."""
     for obj in structured.of_type(*ORG_TYPES):
-        names = OrgNames(text_or_none(obj.get("legalName")), text_or_none(obj.get("name")))
+        names = OrgNames(text_or_none(obj.get("legalName")), full_name(obj))
         if names.legal or names.name:
             return names
     for item in tree.xpath("//*[contains(@itemtype, 'Organization')]"):
@@ -96,6 +162,14 @@ def structured_org(structured: StructuredData, tree: HtmlElement) -> OrgNames:
         if legal or name:
             return OrgNames(itemprop_value(legal[0]) if legal else None, itemprop_value(name[0]) if name else None)
     return OrgNames()
+
+
+def full_name(obj: dict) -> str | None:
+    """Give an organisation's name, spelled out when the name is an acronym and alternateName expands it."""
+    name, alternate = text_or_none(obj.get("name")), text_or_none(obj.get("alternateName"))
+    if name and alternate and ACRONYM_RE.fullmatch(name) and len(alternate) > len(name):
+        return alternate
+    return name
 
 
 def postal_parts(value: dict) -> list[str]:
@@ -144,11 +218,24 @@ def address_from_lines(lines: list[str]) -> str | None:
     return None
 
 
-def extract_footer(tree: HtmlElement, structured: StructuredData) -> Footer:
-    """Give the publisher footer of a page (empty Footer when there is none)."""
-    lines = [line for element in footer_elements(tree) for line in text_lines(element)]
+def address_element(elements: list[HtmlElement]) -> str | None:
+    """Give the text of an <address> in the footer that reads as a postal address, as one line."""
+    for element in elements:
+        for address in element.iter("address"):
+            lines = [line for line in text_lines(address) if "@" not in line and not line.lower().startswith("http")]
+            if lines and any(STREET_RE.search(line) or POSTCODE_RE.search(line) for line in lines):
+                return ", ".join(lines)
+    return None
+
+
+def extract_footer(tree: HtmlElement, structured: StructuredData, elements: list[HtmlElement] | None = None) -> Footer:
+    """Give the publisher footer of a page (empty Footer when there is none).
+
+    `elements` are the page's footer elements when already found (footer_elements)."""
+    elements = footer_elements(tree) if elements is None else elements
+    lines = [line for element in elements for line in text_lines(element)]
     copyright = copyright_line(lines)
     names = structured_org(structured, tree)
-    org = names.legal or legal_name_line(lines) or copyright_holder(copyright) or names.name
-    address = structured_address(structured, tree) or address_from_lines(lines)
+    org = names.legal or copyright_holder(copyright) or legal_name_line(lines) or names.name
+    address = structured_address(structured, tree) or address_element(elements) or address_from_lines(lines)
     return Footer(org=org, address=address, copyright=copyright, text="\n".join(lines) or None)

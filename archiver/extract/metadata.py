@@ -80,8 +80,10 @@ def byline_names(tree: HtmlElement, excluded) -> list[str]:
     for element in tree.xpath("//*[@itemprop='author'] | //a[@rel='author'] | //*[@class]"):
         if element.tag in ("meta", "link") or excluded(element):
             continue
-        if element.get("itemprop") == "author" or element.get("rel") == "author" or BYLINE_RE.search(
-            marker_text(element)
+        if (
+            element.get("itemprop") == "author"
+            or element.get("rel") == "author"
+            or BYLINE_RE.search(marker_text(element))
         ):
             inner = element.xpath(".//*[@itemprop='name']")
             name = BY_PREFIX_RE.sub("", itemprop_value(inner[0]) if inner else visible_text(element))

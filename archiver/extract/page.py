@@ -27,8 +27,18 @@ from archiver.extract.model import Comment, Extraction, Footer
 from archiver.extract.noise import noise_elements
 from archiver.extract.structured import read_structured
 
-__all__ = ["Comment", "DecodedPage", "Extraction", "ExtractionError", "Footer", "ParsedPage", "decode_html",
-           "extract_page", "extract_parsed", "parse_page"]
+__all__ = [
+    "Comment",
+    "DecodedPage",
+    "Extraction",
+    "ExtractionError",
+    "Footer",
+    "ParsedPage",
+    "decode_html",
+    "extract_page",
+    "extract_parsed",
+    "parse_page",
+]
 
 
 @dataclass(frozen=True)
@@ -62,14 +72,14 @@ def extract_parsed(page: ParsedPage) -> Extraction:
     comment_areas = set(found.found.items) | set(found.found.containers)
     metadata = extract_metadata(tree, structured, url, lambda e: is_inside(e, comment_areas))
     commenters = {c.author for c in found.comments if c.author}
-    footer = extract_footer(tree, structured)
+    footers = footer_elements(tree)
+    footer = extract_footer(tree, structured, footers)
     # the readers above are done with the tree: the body is read from what is left
-    detach(list(found.found.containers) + list(found.found.items) + footer_elements(tree) + noise_elements(tree, marked))
+    detach(list(found.found.containers) + list(found.found.items) + footers + noise_elements(tree, marked))
     body = extract_body(tree, url, metadata.title, (c.text for c in found.comments))
     # Metadata holds exactly the metadata fields of Extraction; only the authors are filtered.
     fields = {**vars(metadata), "authors": tuple(a for a in metadata.authors if a not in commenters)}
-    return Extraction(url=url, **fields, body=body, comments=found.comments, footer=footer,
-                      extractor=EXTRACTOR_VERSION)
+    return Extraction(url=url, **fields, body=body, comments=found.comments, footer=footer, extractor=EXTRACTOR_VERSION)
 
 
 def fetched_at(headers: Mapping[str, str] | None) -> datetime | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import courlan
@@ -68,8 +68,13 @@ class LinkResolver:
         if href.startswith(("http://", "https://")):
             return href
         # urljoin would drop dot segments and an empty query or fragment ("/a?", "/a#").
-        if (self.origin is not None and "/." not in href and "\\" not in href and "?#" not in href
-                and not href.endswith(("?", "#"))):
+        if (
+            self.origin is not None
+            and "/." not in href
+            and "\\" not in href
+            and "?#" not in href
+            and not href.endswith(("?", "#"))
+        ):
             if href[:1] == "/" and href[1:2] != "/":
                 return self.origin + href
             if href[:2] == "//" and PLAIN_NETLOC_RE.match(href, 2):
@@ -120,7 +125,7 @@ class Scope:
     exclude: tuple[re.Pattern, ...] = ()
 
     @classmethod
-    def for_urls(cls, urls, include=(), exclude=(), hosts=()) -> "Scope":
+    def for_urls(cls, urls, include=(), exclude=(), hosts=()) -> Scope:
         """Give the scope of the hosts of `urls` (plus `hosts`) with patterns compiled."""
         all_hosts = frozenset(host_of(u) for u in urls) | frozenset(h.lower().removeprefix("www.") for h in hosts)
         return cls(all_hosts, tuple(re.compile(p) for p in include), tuple(re.compile(p) for p in exclude))
