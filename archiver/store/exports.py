@@ -19,7 +19,7 @@ EXPORTS = {
     "articles": (
         "a.url, a.canonical_url, s.name AS source, a.title, a.authors, a.published, a.modified, a.language,"
         " a.description, a.site_name, a.tags, a.body, a.comment_count, a.first_seen, a.last_seen, a.versions,"
-        " a.extractor FROM articles a JOIN sources s ON s.id = a.source_id",
+        " a.extractor, a.comments_status, a.comments_widget FROM articles a JOIN sources s ON s.id = a.source_id",
         "a.published",
         "articles_fts",
         "a.id",

@@ -10,10 +10,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from archiver.errors import StoreError
 from archiver.store import reads as queries
-from archiver.store.health import source_health
+from archiver.store.health import comments_coverage, source_health
 from archiver.store.search import SearchRequest, run_search
 from archiver.store.warcfiles import WarcLocation, read_capture
 from archiver.web import render
+from archiver.web.comments_status import comments_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Raw captures shown as text are cut here: the page is for reading, the WARC keeps the whole.
@@ -142,6 +143,7 @@ async def article(datasette, request):
             **data,
             "thread": render.thread(data["comments"]),
             "diffs": render.version_diffs(data["versions"]),
+            "comments_label": comments_label(data["article"]),
         },
     )
 
@@ -184,6 +186,7 @@ async def source(datasette, request):
             "health": health,
             "completeness": queries.completeness(conn, source_id),
             "per_day": queries.articles_per_day(conn, source_id),
+            "coverage": comments_coverage(conn, found["name"]) if found else None,
         }
 
     data = await db.execute_fn(load)
