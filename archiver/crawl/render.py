@@ -26,9 +26,9 @@ from lxml import etree
 from lxml.html import HtmlElement, document_fromstring, fragment_fromstring, tostring
 
 from archiver.crawl.analysis import PageAnalysis
-from archiver.crawl.render_records import NetworkExchange, RenderCapture
+from archiver.crawl.render_records import NetworkExchange, RenderCapture, merged_analysis
 from archiver.extract.timeutil import now_iso
-from archiver.extract.widgets import NOT_CAPTURED, WIDGET, rendered_status
+from archiver.extract.widgets import NOT_CAPTURED, WIDGET
 
 RENDER_STATES = (WIDGET, NOT_CAPTURED)
 # Resource types whose responses are kept: the page, the widget's scripts, frames and data.
@@ -333,18 +333,6 @@ async def close_page(page) -> None:
         await page.close()
     except Exception:  # already closed with its browser
         pass
-
-
-def merged_analysis(plain: PageAnalysis, rendered: PageAnalysis | None, capture: RenderCapture) -> PageAnalysis:
-    """Give the page's analysis after a render: everything from its HTML, the comments from the
-    rendered DOM when it showed some, and the comments status saying which."""
-    status = plain.extraction.comments_status
-    if rendered is None:
-        note = capture.reason or "the rendered page could not be extracted"
-        return replace(plain, extraction=replace(plain.extraction, comments_status=replace(status, note=note)))
-    merged = rendered_status(status, rendered.extraction.comments_status)
-    comments = rendered.extraction.comments if merged.count else plain.extraction.comments
-    return replace(plain, extraction=replace(plain.extraction, comments=comments, comments_status=merged))
 
 
 # -- the spider's side ------------------------------------------------------------------------------

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from archiver.crawl.analysis import PageAnalysis, analyze_page
+from archiver.errors import ExtractionError
 from archiver.extract.timeutil import now_iso
+from archiver.extract.widgets import rendered_status
 from archiver.store.renders import RenderRecord
 from archiver.store.warcfiles import WarcLocation, WarcWriter
 
@@ -75,3 +78,27 @@ def render_record(capture: RenderCapture, dom_at: WarcLocation | None) -> Render
         dom_at.offset if dom_at else None,
         dom_at.length if dom_at else None,
     )
+
+
+def merged_analysis(
+    plain: PageAnalysis, rendered: PageAnalysis | None, capture: RenderCapture | None = None
+) -> PageAnalysis:
+    """Give the page's analysis after a render: everything from its HTML, the comments from the
+    rendered DOM when it showed some, and the comments status saying which."""
+    status = plain.extraction.comments_status
+    if rendered is None:
+        note = (capture.reason if capture else None) or "the rendered page could not be extracted"
+        return replace(plain, extraction=replace(plain.extraction, comments_status=replace(status, note=note)))
+    merged = rendered_status(status, rendered.extraction.comments_status)
+    comments = rendered.extraction.comments if merged.count else plain.extraction.comments
+    return replace(plain, extraction=replace(plain.extraction, comments=comments, comments_status=merged))
+
+
+def with_rendered_dom(plain: PageAnalysis, dom: bytes, url: str) -> PageAnalysis:
+    """Give a page's analysis with the comments of its kept rendered DOM, as the crawl merged them
+    (for re-extraction offline)."""
+    try:
+        rendered = analyze_page(dom, url, {"Content-Type": "text/html; charset=utf-8"})
+    except ExtractionError:
+        rendered = None
+    return merged_analysis(plain, rendered)
