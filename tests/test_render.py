@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,13 @@ def test_render_settings_are_validated_in_the_config(tmp_path):
     assert result.returncode == 2
     assert "sources.x.render: 'yes' is not true or false" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_article_and_source_pages_show_the_comments_status(served_archive, crawled_archive, demo_site):
+    article = widget_articles(demo_site)[0]
+    row = stored(crawled_archive, demo_site.url.rstrip("/") + article.url_path)
+    database = Path(crawled_archive).stem
+    page = urllib.request.urlopen(f"{served_archive}/{database}/-/article/{row['id']}", timeout=30).read().decode()
+    assert "Comments: loaded by a widget (in-house), not captured" in page
+    source = urllib.request.urlopen(f"{served_archive}/{database}/-/source/{row['source_id']}", timeout=30).read()
+    assert "2 articles with widget-loaded comments not captured (in-house 2)" in source.decode()

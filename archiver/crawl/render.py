@@ -129,6 +129,10 @@ class PageSession:
         self.blocked[(urlsplit(request.url).hostname or "?").lower()] += 1
         await route.abort("blockedbyclient")
 
+    def touched(self) -> None:
+        """Count the page as active now (an action was taken on it)."""
+        self.last_activity = time.monotonic()
+
     def started(self, request) -> None:
         self.in_flight += 1
         self.last_activity = time.monotonic()
@@ -217,6 +221,7 @@ async def interact(page, session: PageSession, budget: RenderBudget, started: fl
             scrolled += 1
         else:
             clicks += 1
+        session.touched()  # what a click or a scroll starts may reach us after it returned
         await session.settled(deadline, budget.settle)
     return clicks
 
