@@ -118,9 +118,12 @@ def test_the_browser_reaches_only_the_source_and_its_widget_hosts(tmp_path):
     require("/usr/bin/chromium")
     db = tmp_path / "archive.db"
     with serve_demo() as server:
-        crawl(db, "courier", "--config", str(config_for(tmp_path, server, widget_host=False)))
+        config = config_for(tmp_path, server, widget_host=False)
+        crawl(db, "courier", "--config", str(config))
         assert not server.widgets.paths  # the widget's host is not named in widget_hosts: refused
         urls = [server.url.rstrip("/") + a.url_path for a in widget_articles(server)]
+    listed = run_cli("schedule", "list", "--config", str(config), "--db", str(db)).stdout
+    assert "comments: 2 articles with widget-loaded comments not captured (in-house 2)" in listed
     for url in urls:
         row = stored(db, url)
         assert (row["comments_status"], row["comment_count"]) == ("widget", 0)
