@@ -99,6 +99,8 @@ def crawl(target, db, config, max_pages, overrides, redis_url, seed, render, wid
     crawl_target = with_render(resolve_target(target, config, max_pages), render, widget_hosts)
     if seed and not redis_url:
         raise ConfigError("--seed needs --redis URL", "e.g. --redis redis://127.0.0.1:6379/0 --seed")
+    if redis_url and crawl_target.render:
+        raise ConfigError("rendering does not work in distributed crawls (--redis)", "crawl without --redis to render")
     if redis_url:
         from archiver.distributed.worker import run_worker
 

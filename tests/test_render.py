@@ -165,3 +165,11 @@ def test_the_article_and_source_pages_show_the_comments_status(served_archive, c
     assert "Comments: loaded by a widget (in-house), not captured" in page
     source = urllib.request.urlopen(f"{served_archive}/{database}/-/source/{row['source_id']}", timeout=30).read()
     assert "2 articles with widget-loaded comments not captured (in-house 2)" in source.decode()
+
+
+def test_rendering_is_refused_in_a_distributed_crawl(tmp_path):
+    result = run_cli("crawl", "https://news.example.org/", "--redis", "redis://127.0.0.1:1/0", "--render")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: rendering does not work in distributed crawls (--redis) (crawl without --redis to render)"
+    ]

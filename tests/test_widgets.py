@@ -111,10 +111,17 @@ def test_closed_comments_are_said_closed(notice):
 
 
 def test_a_page_without_any_sign_of_comments_has_none():
+    # WordPress with no comment yet: the reply form and the script that moves it load no comments
     html = page(
         '<div id="comments" class="comments-area"><h3>Leave a Reply</h3><form><textarea id="comment">'
-        "</textarea></form></div>"
+        "</textarea></form></div>",
+        head='<script src="https://news.example.com/wp-includes/js/comment-reply.min.js?ver=6.4"></script>',
     )
+    assert extract_page(html, URL).comments_status.state == "none"
+
+
+def test_an_article_republished_from_another_publication_is_not_a_widget():
+    html = page('<iframe src="https://theconversation.com/embed/republish/12345" title="The Conversation"></iframe>')
     assert extract_page(html, URL).comments_status.state == "none"
 
 
