@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archiver.extract.dom import clean_space
@@ -176,22 +178,76 @@ class PageSigns:
     iframe_urls: tuple[str, ...]
     elements: tuple[HtmlElement, ...]
     inline: str
-    loading: tuple[str, ...]
+    tree: HtmlElement
+
+    @cached_property
+    def url_paths(self) -> tuple[tuple[str, str], ...]:
+        """Give each script and iframe URL with its "host/path" (what URL patterns are matched against)."""
+        return tuple((u, host_path(u)) for u in self.urls)
+
+    @cached_property
+    def notices(self) -> tuple[str, ...]:
+        """Give the short visible texts that may say comments are loading or closed (read only when
+        a page with no comment and no known widget needs them)."""
+        return notice_texts(self.tree)
+
+    @property
+    def loading(self) -> tuple[str, ...]:
+        """Give the texts a widget shows until its comments have loaded."""
+        return tuple(t for t in self.notices if LOADING_RE.search(t))
+
+
+# Each kind of element that can show a widget is found by libxml2 in one pass with plain string
+# tests (a page has thousands of elements, of which these are a handful), then checked here.
+PRODUCT_MARKUP = etree.XPath(
+    "//*[@id][" + " or ".join(f"@id='{i}'" for p in PRODUCTS for i in p.ids) + "]"
+    " | //*[@class][" + " or ".join(f"contains(@class, '{c}')" for p in PRODUCTS for c in p.classes) + "]"
+    " | "
+    + " | ".join(f"//{t}" for p in PRODUCTS for t in p.tags)
+    + " | //*["
+    + " or ".join(f"@{a}" for p in PRODUCTS for a in p.attributes)
+    + "]"
+)
+# Word stems without their first letter, so that "Comments" and "comments" both contain them
+# ("omment" also finds kommentar, commentaire and commento).
+AREA_STEMS = ("omment", "omentario", "iscussion", "onversation")
+AREA_MARKED = etree.XPath(
+    "//*[@id or @class][" + " or ".join(f"contains(@id, '{w}') or contains(@class, '{w}')" for w in AREA_STEMS) + "]"
+)
+CUSTOM_ELEMENTS = etree.XPath("//*[contains(local-name(), '-')]")
+LOADERS = etree.XPath(
+    "//iframe | //*[@src or @data-src][not(self::img or self::script or self::source or self::video or self::audio"
+    " or self::embed or self::track or self::input or self::picture or self::link or self::a)]"
+)
+NOTICE_WORD_RE = re.compile(
+    r"closed|disabled|turned off|geschlossen|deaktiviert|ferm|désactiv|cerrados|chiusi|gesloten"
+    r"|loading|geladen|chargement|cargando|caricamento",
+    re.IGNORECASE,
+)
+CLOSED_MARKED = etree.XPath("//*[contains(@class, 'losed') or contains(@id, 'losed')]")
+VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script) and not(parent::style)]", smart_strings=False)
+
+
+def sign_elements(tree: HtmlElement) -> tuple[HtmlElement, ...]:
+    """Give the elements that can show a widget, in page order: product markup, custom elements,
+    elements loading from a URL of their own (iframes included), elements marked as a comments area.
+    (A page has thousands of elements and these are a handful: each kind is found in one pass.)"""
+    found = [*PRODUCT_MARKUP(tree), *LOADERS(tree), *CUSTOM_ELEMENTS(tree), *AREA_MARKED(tree)]
+    return tuple(dict.fromkeys(found))  # grouped by kind, each in page order
 
 
 def page_signs(tree: HtmlElement, url: str) -> PageSigns:
     """Give the widget-relevant signs of a parsed page (the tree is only read)."""
     urls = tuple(urljoin(url, v.strip()) for v in tree.xpath(SCRIPT_URLS) if v.strip())
     iframes = tuple(urljoin(url, v.strip()) for v in tree.xpath("//iframe/@src | //iframe/@data-src") if v.strip())
-    elements = tuple(e for e in tree.iter() if isinstance(e.tag, str) and (e.attrib or "-" in e.tag))
     inline = "\n".join(s.text or "" for s in tree.iter("script") if not s.get("src"))
-    return PageSigns(urls, iframes, elements, inline, tuple(short_texts(tree, LOADING_RE)))
+    return PageSigns(urls, iframes, sign_elements(tree), inline, tree)
 
 
-def short_texts(tree: HtmlElement, pattern: re.Pattern) -> list[str]:
-    """Give the short visible text nodes of the page that match `pattern`, space-normalised."""
-    lines = (clean_space(str(t)) for t in tree.xpath("//text()[not(ancestor::script) and not(ancestor::style)]"))
-    return [line for line in lines if line and len(line) <= MAX_NOTICE_CHARS and pattern.search(line)]
+def notice_texts(tree: HtmlElement) -> tuple[str, ...]:
+    """Give the short visible text nodes of the page that may be a notice about comments, space-normalised."""
+    lines = (clean_space(t) for t in VISIBLE_TEXTS(tree) if len(t) <= 4 * MAX_NOTICE_CHARS and NOTICE_WORD_RE.search(t))
+    return tuple(line for line in lines if line and len(line) <= MAX_NOTICE_CHARS)
 
 
 def host_path(url: str) -> str:
@@ -203,7 +259,7 @@ def host_path(url: str) -> str:
 def product_evidence(product: WidgetProduct, signs: PageSigns) -> list[str]:
     """Give what on the page shows `product`'s widget (empty when nothing does)."""
     patterns = [re.compile(p, re.IGNORECASE) for p in product.urls]
-    found = [f"script or iframe {u}" for u in signs.urls if any(p.search(host_path(u)) for p in patterns)]
+    found = [f"script or iframe {u}" for u, path in signs.url_paths if any(p.search(path) for p in patterns)]
     for element in signs.elements:
         found += element_evidence(product, element)
     found += [f"inline script mentions {word}" for word in product.inline if word in signs.inline]
@@ -288,12 +344,12 @@ def marker(element: HtmlElement) -> str:
     return (f"#{element.get('id')}" if element.get("id") else "") + classes.lower()
 
 
-def closed_notice(tree: HtmlElement) -> str | None:
+def closed_notice(tree: HtmlElement, notices: tuple[str, ...]) -> str | None:
     """Give the page's own words saying that commenting is closed, or None."""
-    for element in tree.iter():
-        if isinstance(element.tag, str) and CLOSED_MARKER_RE.search(marker(element)):
+    for element in CLOSED_MARKED(tree):
+        if CLOSED_MARKER_RE.search(marker(element)):
             return f"element {marker(element)}"
-    lines = short_texts(tree, CLOSED_RE)
+    lines = [t for t in notices if CLOSED_RE.search(t)]
     return f'text "{lines[0]}"' if lines else None
 
 
@@ -326,14 +382,16 @@ def comments_status(tree: HtmlElement, url: str, count: int, objects: tuple[dict
     count that the HTML does not hold."""
     signs = page_signs(tree, url)
     known = known_widget(signs)
-    widget, evidence = known if known else (IN_HOUSE, in_house_evidence(signs))
     declared = declared_count(objects, tree)
+    if count:  # a known widget beside them is named (a site's own is not looked for)
+        return CommentsStatus(
+            PRESENT, count, known[0] if known else None, declared, tuple(known[1][:MAX_EVIDENCE]) if known else ()
+        )
+    widget, evidence = known if known else (IN_HOUSE, in_house_evidence(signs))
     shown = tuple(dict.fromkeys(evidence))[:MAX_EVIDENCE]
-    if count:
-        return CommentsStatus(PRESENT, count, widget if evidence else None, declared, shown)
     if evidence:
         return CommentsStatus(WIDGET, 0, widget, declared, shown)
-    notice = closed_notice(tree)
+    notice = closed_notice(tree, signs.notices)
     if notice:
         return CommentsStatus(CLOSED, 0, None, declared, (notice,))
     if declared:
