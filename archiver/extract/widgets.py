@@ -197,28 +197,12 @@ class PageSigns:
         return tuple(t for t in self.notices if LOADING_RE.search(t))
 
 
-# Each kind of element that can show a widget is found by libxml2 in one pass with plain string
-# tests (a page has thousands of elements, of which these are a handful), then checked here.
-PRODUCT_MARKUP = etree.XPath(
-    "//*[@id][" + " or ".join(f"@id='{i}'" for p in PRODUCTS for i in p.ids) + "]"
-    " | //*[@class][" + " or ".join(f"contains(@class, '{c}')" for p in PRODUCTS for c in p.classes) + "]"
-    " | "
-    + " | ".join(f"//{t}" for p in PRODUCTS for t in p.tags)
-    + " | //*["
-    + " or ".join(f"@{a}" for p in PRODUCTS for a in p.attributes)
-    + "]"
-)
-# Word stems without their first letter, so that "Comments" and "comments" both contain them
-# ("omment" also finds kommentar, commentaire and commento).
-AREA_STEMS = ("omment", "omentario", "iscussion", "onversation")
-AREA_MARKED = etree.XPath(
-    "//*[@id or @class][" + " or ".join(f"contains(@id, '{w}') or contains(@class, '{w}')" for w in AREA_STEMS) + "]"
-)
-CUSTOM_ELEMENTS = etree.XPath("//*[contains(local-name(), '-')]")
-LOADERS = etree.XPath(
-    "//iframe | //*[@src or @data-src][not(self::img or self::script or self::source or self::video or self::audio"
-    " or self::embed or self::track or self::input or self::picture or self::link or self::a)]"
-)
+PRODUCT_IDS = frozenset(i for p in PRODUCTS for i in p.ids)
+PRODUCT_CLASSES = tuple(c for p in PRODUCTS for c in p.classes)
+PRODUCT_ATTRIBUTES = tuple(a for p in PRODUCTS for a in p.attributes)
+# An id or class that may mark a comments area ("omment" finds Comments, kommentar, commentaire...).
+AREA_STEM_RE = re.compile(r"omment|omentario|iscussion|onversation")
+MEDIA_TAGS = frozenset("img script source video audio embed track input picture link a".split())
 NOTICE_WORD_RE = re.compile(
     r"closed|disabled|turned off|geschlossen|deaktiviert|ferm|désactiv|cerrados|chiusi|gesloten"
     r"|loading|geladen|chargement|cargando|caricamento",
@@ -229,11 +213,28 @@ VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script) and not(parent::style)
 
 
 def sign_elements(tree: HtmlElement) -> tuple[HtmlElement, ...]:
-    """Give the elements that can show a widget, in page order: product markup, custom elements,
-    elements loading from a URL of their own (iframes included), elements marked as a comments area.
-    (A page has thousands of elements and these are a handful: each kind is found in one pass.)"""
-    found = [*PRODUCT_MARKUP(tree), *LOADERS(tree), *CUSTOM_ELEMENTS(tree), *AREA_MARKED(tree)]
-    return tuple(dict.fromkeys(found))  # grouped by kind, each in page order
+    """Give the elements that can show a widget, in page order: custom elements (product ones
+    included), iframes, elements with a product's id, class or attribute, elements marked as a
+    comments area, and elements loading from a URL of their own (not images, media or scripts).
+    One walk with cheap tests: a page has thousands of elements, of which these are a handful."""
+    return tuple(e for e in tree.iter() if isinstance(e.tag, str) and may_show_widget(e))
+
+
+def may_show_widget(element: HtmlElement) -> bool:
+    """Tell whether one element is a candidate of sign_elements()."""
+    tag, attrib = element.tag, element.attrib
+    if "-" in tag or tag == "iframe":
+        return True
+    if not attrib:
+        return False
+    ident, classes = attrib.get("id"), attrib.get("class")
+    if ident and (ident in PRODUCT_IDS or AREA_STEM_RE.search(ident)):
+        return True
+    if classes and (AREA_STEM_RE.search(classes) or any(c in classes for c in PRODUCT_CLASSES)):
+        return True
+    if tag not in MEDIA_TAGS and ("src" in attrib or "data-src" in attrib):
+        return True
+    return any(a in attrib for a in PRODUCT_ATTRIBUTES)
 
 
 def page_signs(tree: HtmlElement, url: str) -> PageSigns:
@@ -246,7 +247,8 @@ def page_signs(tree: HtmlElement, url: str) -> PageSigns:
 
 def notice_texts(tree: HtmlElement) -> tuple[str, ...]:
     """Give the short visible text nodes of the page that may be a notice about comments, space-normalised."""
-    lines = (clean_space(t) for t in VISIBLE_TEXTS(tree) if len(t) <= 4 * MAX_NOTICE_CHARS and NOTICE_WORD_RE.search(t))
+    texts = VISIBLE_TEXTS(tree)
+    lines = (clean_space(t) for t in texts if len(t) <= 4 * MAX_NOTICE_CHARS and NOTICE_WORD_RE.search(t))
     return tuple(line for line in lines if line and len(line) <= MAX_NOTICE_CHARS)
 
 
