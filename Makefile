@@ -37,6 +37,7 @@ PAGES ?= 5000
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.check_turns
 	$(BIN)/python -m benchmarks.crawl --corpus $(CORPUS) --pages $(PAGES)
+	$(BIN)/python -m benchmarks.render
 
 bench-search: $(STAMP)
 	$(BIN)/python -m benchmarks.search --corpus $(CORPUS) --db bench-output/search.db --articles 1000000

@@ -73,8 +73,21 @@ def main():
     "hand results to `archiver ingest`; exit when the frontier stays empty (ARCHIVER_REDIS_IDLE).",
 )
 @click.option("--seed", is_flag=True, help="With --redis: put TARGET's start requests into Redis, then exit.")
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Render articles whose comments a JavaScript widget loads in headless Chromium and capture them "
+    "(as `render = true` in the source's config).",
+)
+@click.option(
+    "--widget-host",
+    "widget_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="With --render: a host the browser may reach for the comment widget (repeatable; as `widget_hosts`).",
+)
 @reported
-def crawl(target, db, config, max_pages, overrides, redis_url, seed):
+def crawl(target, db, config, max_pages, overrides, redis_url, seed, render, widget_hosts):
     """Crawl TARGET (a homepage URL or a source name) into the archive."""
     from archiver.crawl.workers import start_forkserver
 
@@ -83,9 +96,11 @@ def crawl(target, db, config, max_pages, overrides, redis_url, seed):
     from archiver.crawl.runner import run_crawl
     from archiver.errors import ConfigError
 
-    crawl_target = resolve_target(target, config, max_pages)
+    crawl_target = with_render(resolve_target(target, config, max_pages), render, widget_hosts)
     if seed and not redis_url:
         raise ConfigError("--seed needs --redis URL", "e.g. --redis redis://127.0.0.1:6379/0 --seed")
+    if redis_url and crawl_target.render:
+        raise ConfigError("rendering does not work in distributed crawls (--redis)", "crawl without --redis to render")
     if redis_url:
         from archiver.distributed.worker import run_worker
 
@@ -101,6 +116,14 @@ def crawl(target, db, config, max_pages, overrides, redis_url, seed):
         click.echo("interrupted: run the same command again to resume where it stopped", err=True)
     if not run.status.startswith("finished"):
         sys.exit(1)
+
+
+def with_render(target, render: bool, widget_hosts: tuple[str, ...]):
+    """Give the target with rendering switched on by --render and the --widget-host hosts added."""
+    from dataclasses import replace
+
+    hosts = tuple(dict.fromkeys(target.widget_hosts + tuple(h.strip().lower() for h in widget_hosts)))
+    return replace(target, render=target.render or render, widget_hosts=hosts)
 
 
 def parse_overrides(pairs) -> dict:

@@ -22,8 +22,18 @@ from archiver.extract.urls import Scope, check_start_url, host_of
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 TOP_LEVEL_KEYS = ("sources",)
-LIST_KEYS = ("start_urls", "sitemaps", "feeds", "hosts", "include", "exclude", "article_urls", "not_article_urls")
-SOURCE_KEYS = ("url",) + LIST_KEYS + ("concurrency", "delay", "max_pages", "revisit", "schedule", "enabled")
+LIST_KEYS = (
+    "start_urls",
+    "sitemaps",
+    "feeds",
+    "hosts",
+    "include",
+    "exclude",
+    "article_urls",
+    "not_article_urls",
+    "widget_hosts",
+)
+SOURCE_KEYS = ("url",) + LIST_KEYS + ("concurrency", "delay", "max_pages", "revisit", "schedule", "enabled", "render")
 HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
 
 
@@ -91,6 +101,10 @@ class CrawlTarget:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_pages: int = 0
+    # Render articles whose comments a widget loads (crawl/render.py); the browser may reach the
+    # source's hosts and these widget hosts only.
+    render: bool = False
+    widget_hosts: tuple[str, ...] = ()
     config: dict = field(default_factory=dict, compare=False)
     # Scrapy settings of this source (concurrency, delay, revisit policy), under --set overrides.
     settings: dict = field(default_factory=dict, compare=False)
@@ -132,6 +146,8 @@ class SourceConfig:
     revisit: RevisitPolicy | None = None
     schedule: str | None = None
     enabled: bool = True
+    render: bool = False
+    widget_hosts: tuple[str, ...] = ()
     spec: tuple[tuple[str, object], ...] = ()
 
     def settings(self) -> dict:
@@ -156,6 +172,8 @@ class SourceConfig:
             include=self.include,
             exclude=self.exclude,
             max_pages=max_pages or self.max_pages,
+            render=self.render,
+            widget_hosts=self.widget_hosts,
             config=dict(self.spec),
             settings=self.settings(),
         )
@@ -239,6 +257,8 @@ def source_config(name: str, spec: object) -> SourceConfig:
         revisit=RevisitPolicy.from_dict(spec["revisit"], f"{key}.revisit") if "revisit" in spec else None,
         schedule=check_cron(spec["schedule"], f"{key}.schedule") if "schedule" in spec else None,
         enabled=boolean(spec.get("enabled", True), f"{key}.enabled"),
+        render=boolean(spec.get("render", False), f"{key}.render"),
+        widget_hosts=tuple(h.strip().lower() for h in lists["widget_hosts"]),
         spec=tuple(sorted(spec.items())),
     )
 

@@ -21,6 +21,7 @@ from archiver.crawl.discovery import (
 )
 from archiver.crawl.items import FetchedItem, SkippedItem
 from archiver.crawl.pool import ExtractionPool
+from archiver.crawl.render import PlainPage, Renderer, wants_render
 from archiver.errors import ExtractionError
 from archiver.extract.timeutil import now_iso
 from archiver.extract.urls import canonical
@@ -68,6 +69,7 @@ class NewsSpider(scrapy.Spider):
         )
         spider.max_depth = settings.getint("ARCHIVER_MAX_DEPTH")
         spider.max_variants = settings.getint("ARCHIVER_MAX_QUERY_VARIANTS")
+        spider.renderer = Renderer.from_settings(settings, spider.target) if spider.target.render else None
         crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
         return spider
 
@@ -210,7 +212,16 @@ class NewsSpider(scrapy.Spider):
             return [self.fetched_item(response, "error", result.reason)]
         depth = response.meta.get("page_depth", 0) + 1
         planned = [p for url in result.follow for p in self.follow_canonical(url, depth)]
+        if self.renderer and wants_render(result):  # the item waits for the browser (crawl/render.py)
+            return [self.renderer.request(self, PlainPage(response, result, planned))]
         return self.emit(self.page_item(response, result), planned)
+
+    async def parse_rendered(self, response):
+        for output in await self.renderer.outputs(self, response):
+            yield output
+
+    def render_failed(self, failure):
+        yield from self.renderer.failed(self, failure)
 
     def page_problem(self, response) -> tuple[str, str] | None:
         """Give (decision, reason) when a response cannot be a page to analyse."""

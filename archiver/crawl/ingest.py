@@ -6,6 +6,7 @@ The Scrapy pipeline, WARC import, re-extraction and the Redis ingester all store
 from __future__ import annotations
 
 from archiver.crawl.items import FetchedItem, SkippedItem
+from archiver.crawl.render_records import render_record
 from archiver.store import Archive, CaptureRecord, CrawlCounts
 from archiver.store.warcfiles import WarcLocation
 
@@ -72,6 +73,8 @@ class Ingester:
             self.crawl_id, self.source_id, capture_record(item, decision, location), item.offsite
         )
         self.count_decision(item, decision)
+        if item.render is not None:
+            self.archive.add_render(capture_id, render_record(item.render, item.render_dom_at))
         if decision == "article":
             self.stored_urls.add(item.article_url)
             outcome = self.archive.save_article(

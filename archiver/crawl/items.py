@@ -5,9 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from archiver.crawl.analysis import PageAnalysis
 from archiver.store.frontier import FrontierEntry
+from archiver.store.warcfiles import WarcLocation
+
+if TYPE_CHECKING:
+    from archiver.crawl.render_records import RenderCapture
 
 
 @dataclass
@@ -27,6 +32,8 @@ class FetchedItem:
     article_url: str | None = None
     offsite: list[tuple[str, str]] = field(default_factory=list)
     discovered: list[FrontierEntry] = field(default_factory=list)
+    render: RenderCapture | None = None  # the page as rendered in the browser (crawl/render.py)
+    render_dom_at: WarcLocation | None = None  # where the pipeline kept the rendered DOM
 
     @cached_property
     def body_sha256(self) -> bytes:

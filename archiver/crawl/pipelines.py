@@ -10,6 +10,7 @@ from scrapy import signals
 
 from archiver.crawl.ingest import Ingester
 from archiver.crawl.items import FetchedItem
+from archiver.crawl.render_records import write_render
 from archiver.errors import StoreError
 from archiver.extract.timeutil import now_iso
 from archiver.store import Archive
@@ -102,6 +103,8 @@ class ArchivePipeline:
                 item.fetched_at,
                 item.body_sha256,
             )
+            if item.render is not None:
+                item.render_dom_at = write_render(self.warc, item.render)
             self.archive.queue(self.ingester.crawl_id, item.discovered)
         self.ingester.store(item, location)
         # Done in the same transaction as the capture: a kill loses both or neither.

@@ -10,6 +10,7 @@ from scrapy.settings import Settings
 
 from archiver import __version__
 from archiver.config import CrawlTarget
+from archiver.crawl.render import render_settings
 from archiver.crawl.workers import collect_less
 from archiver.errors import StoreError
 from archiver.store import Archive, CrawlRun
@@ -60,6 +61,9 @@ def run_crawl(target: CrawlTarget, db_path: Path, overrides: dict | None = None)
     if target.max_pages:
         overrides.setdefault("CLOSESPIDER_PAGECOUNT", target.max_pages)
     settings = crawl_settings(db_path, overrides)
+    if target.render:
+        for name, value in render_settings(settings).items():
+            settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     # Scrapy filters by level only in its log handler: every page's DEBUG lines would still be built.
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))

@@ -57,6 +57,17 @@ ARCHIVER_SETTINGS = {
         "in the source's Redis list archiver:<source>:lost.",
     ),
     "ARCHIVER_REDIS_SEED": (False, "Only put the start requests into Redis, then exit (crawl --redis URL --seed)."),
+    "ARCHIVER_CHROMIUM": (
+        "/usr/bin/chromium",
+        "Chromium executable for rendering (Debian's chromium package; no browser is downloaded).",
+    ),
+    "ARCHIVER_RENDER_CONCURRENCY": (2, "Pages rendered in the browser at once (sources with render = true)."),
+    "ARCHIVER_RENDER_TIMEOUT": (
+        30.0,
+        "Seconds a page may take to load in the browser, and again to scroll, click and be read; "
+        "past it the page is archived from its HTML, with the reason.",
+    ),
+    "ARCHIVER_RENDER_CLICKS": (20, 'Most clicks on "load more" / "more replies" controls of one rendered page.'),
     "ARCHIVER_REVISIT": (
         {},
         'Revisit policy of known articles, e.g. {new_days = 2, new_every = "1h", '

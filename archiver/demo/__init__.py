@@ -35,6 +35,12 @@ new article, and moves the publisher (new footer address). Like a site behind a 
 cache, edition 2 serves every page whose content did not change byte for byte as in
 edition 1, so only changed pages carry the new footer, a new ETag and a newer
 Last-Modified. `DemoSite.changes` names what changed.
+
+Comment widget (see `widget.py`): two articles (`Article.widget` "inline" and "iframe") hold
+no comment in their HTML; a widget served by a second loopback server (`server.widgets`,
+`server.widgets.url`, `server.widgets.paths`) loads their threads as JSON, three threads a
+page behind "Load more comments", further replies behind "Show N more replies", inline or
+inside an iframe. `Article.comments` is what the widget shows.
 """
 
 from archiver.demo.model import Article, Author, Comment, Footer, Response, Section, Tag

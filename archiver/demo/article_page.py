@@ -10,6 +10,7 @@ from archiver.demo.comments import comments_area
 from archiver.demo.layout import Context, Head, document, e, json_ld, time_tag
 from archiver.demo.model import Article, Page
 from archiver.demo.people import PUBLISHER
+from archiver.demo.widget import widget_embed
 
 CDN = "https://cdn.example.net"
 VIDEO = "https://video.example.org"
@@ -204,5 +205,6 @@ def render_article(ctx: Context, article: Article) -> Page:
         meta_tags(ctx, article),
         f"post-template-default single single-post postid-{article.post_id}",
     )
-    body = document(ctx, head, article_html(ctx, article) + comments_area(article))
+    comments = widget_embed(article, ctx.widget_url) if article.widget else comments_area(article)
+    body = document(ctx, head, article_html(ctx, article) + comments)
     return Page(body, "text/html; charset=utf-8", article.last_activity)

@@ -25,6 +25,7 @@ from archiver.demo.catalog import (
 )
 from archiver.demo.model import Article, Comment
 from archiver.demo.people import FOOTERS
+from archiver.demo.widget import widget_articles
 
 EDITED_SLUG = slugify(POLITICS[2].title)
 EDITED_PARAGRAPH = 2
@@ -118,4 +119,5 @@ def build_catalog(edition: int) -> Catalog:
         raise ValueError(f"the demo site has editions 1 and 2, not {edition!r}")
     base = edition_one_articles()
     articles = base if edition == 1 else edition_two_articles(base)
+    articles = tuple(sorted(articles + widget_articles(), key=lambda a: a.published, reverse=True))
     return Catalog(edition, articles, FOOTERS[edition], SNAPSHOTS[edition], recent_comments(base))

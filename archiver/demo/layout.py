@@ -22,6 +22,7 @@ class Context:
     catalog: Catalog
     base_url: str
     footer: Footer
+    widget_url: str = ""  # the comment widget's server (demo/widget.py)
 
     def url(self, path: str) -> str:
         """Give the absolute URL of a site path."""

@@ -80,6 +80,7 @@ class Article:
     comments_closed: bool = False
     modified: datetime | None = None
     image_caption: str = ""
+    widget: str = ""  # "inline" or "iframe": the comments are loaded by the demo's widget (demo/widget.py)
 
     @property
     def url_path(self) -> str:

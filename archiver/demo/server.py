@@ -9,6 +9,7 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from archiver.demo.site import DemoSite
+from archiver.demo.widget_server import WidgetServer
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ class DemoServer:
         self.httpd.demo = self  # type: ignore[attr-defined]
         shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
         self.url = f"http://{shown}:{self.httpd.server_address[1]}/"
-        self.site = DemoSite(edition, self.url)
+        # The comment widget lives on a server of its own, as a widget vendor's does.
+        self.widgets = WidgetServer(lambda: self.site.articles, host)
+        self.site = DemoSite(edition, self.url, self.widgets.url)
         self._thread: threading.Thread | None = None
 
     @property
@@ -132,13 +135,14 @@ class DemoServer:
 
     def set_edition(self, edition: int) -> None:
         """Serve another edition from now on; requests in flight finish with the old one."""
-        site = DemoSite(edition, self.url)
+        site = DemoSite(edition, self.url, self.widgets.url)
         site.warm()
         self.site = site
 
     def start(self) -> DemoServer:
         """Start serving in a daemon thread and give the server back."""
         self.site.warm()
+        self.widgets.start()
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-site", daemon=True)
         self._thread.start()
         return self
@@ -150,6 +154,7 @@ class DemoServer:
             self._thread.join()
             self._thread = None
         self.httpd.server_close()
+        self.widgets.close()
 
     def __enter__(self) -> DemoServer:
         return self

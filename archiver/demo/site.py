@@ -25,6 +25,7 @@ from archiver.demo.layout import Context
 from archiver.demo.model import Article, Footer, NotFound, Page, Response
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+DEFAULT_WIDGET_URL = "http://127.0.0.1:8002/"
 ARTICLE_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)/$")
 LISTING_PATH = re.compile(r"^/(section|tag|author)/([a-z0-9-]+)/(?:page/(\d+)/)?$")
 LISTINGS = {"section": listings.section_listing, "tag": listings.tag_listing, "author": listings.author_listing}
@@ -100,11 +101,12 @@ def not_modified(response: Response, request_headers: Mapping[str, str]) -> bool
 class DemoSite:
     """The Meridian Courier, one edition of it: content model plus rendering of every path."""
 
-    def __init__(self, edition: int = 1, base_url: str = DEFAULT_BASE_URL):
+    def __init__(self, edition: int = 1, base_url: str = DEFAULT_BASE_URL, widget_url: str = DEFAULT_WIDGET_URL):
         self.edition = edition
         self.base_url = base_url
+        self.widget_url = widget_url  # the comment widget's server (demo/widget_server.py)
         self.catalog: Catalog = build_catalog(edition)
-        self.previous = DemoSite(edition - 1, base_url) if edition > 1 else None
+        self.previous = DemoSite(edition - 1, base_url, widget_url) if edition > 1 else None
         self._rendered: dict[str, Response] = {}
         self._static = {
             path: resources.files(__package__).joinpath("static").joinpath(name).read_bytes()
@@ -171,7 +173,7 @@ class DemoSite:
 
     def _context(self, footer: Footer) -> Context:
         """Give the rendering context of this edition with a given footer."""
-        return Context(self.catalog, self.base_url, footer)
+        return Context(self.catalog, self.base_url, footer, self.widget_url)
 
     def _fresh(self, path: str) -> Response:
         """Give a newly rendered response; in later editions, the previous one if nothing changed."""

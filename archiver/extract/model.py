@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from archiver.extract.widgets import CommentsStatus
+
 
 @dataclass(frozen=True)
 class Comment:
@@ -50,6 +52,7 @@ class Extraction:
     comments: tuple[Comment, ...] = ()
     footer: Footer = field(default_factory=Footer)
     extractor: str = ""
+    comments_status: CommentsStatus = field(default_factory=CommentsStatus)
 
     def to_dict(self) -> dict:
         """Give the JSON-ready dict of the extraction contract."""
@@ -57,4 +60,6 @@ class Extraction:
         data["authors"] = list(self.authors)
         data["tags"] = list(self.tags)
         data["comments"] = [asdict(c) for c in self.comments]
+        data["comments_status"] = {**asdict(self.comments_status), "label": self.comments_status.label}
+        data["comments_status"]["evidence"] = list(self.comments_status.evidence)
         return data

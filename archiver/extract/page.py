@@ -26,6 +26,7 @@ from archiver.extract.metadata import extract_metadata
 from archiver.extract.model import Comment, Extraction, Footer
 from archiver.extract.noise import noise_elements
 from archiver.extract.structured import read_structured
+from archiver.extract.widgets import comments_status
 
 __all__ = [
     "Comment",
@@ -69,6 +70,7 @@ def extract_parsed(page: ParsedPage) -> Extraction:
     structured = read_structured(tree)
     marked = marked_elements(tree)
     found = extract_comments(tree, marked, structured, fetched_at(headers))
+    status = comments_status(tree, url, len(found.comments), structured.objects)  # before parts are detached
     comment_areas = set(found.found.items) | set(found.found.containers)
     metadata = extract_metadata(tree, structured, url, lambda e: is_inside(e, comment_areas))
     commenters = {c.author for c in found.comments if c.author}
@@ -79,7 +81,15 @@ def extract_parsed(page: ParsedPage) -> Extraction:
     body = extract_body(tree, url, metadata.title, (c.text for c in found.comments))
     # Metadata holds exactly the metadata fields of Extraction; only the authors are filtered.
     fields = {**vars(metadata), "authors": tuple(a for a in metadata.authors if a not in commenters)}
-    return Extraction(url=url, **fields, body=body, comments=found.comments, footer=footer, extractor=EXTRACTOR_VERSION)
+    return Extraction(
+        url=url,
+        **fields,
+        body=body,
+        comments=found.comments,
+        footer=footer,
+        extractor=EXTRACTOR_VERSION,
+        comments_status=status,
+    )
 
 
 def fetched_at(headers: Mapping[str, str] | None) -> datetime | None:

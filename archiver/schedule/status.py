@@ -13,7 +13,7 @@ from archiver.extract.timeutil import iso
 from archiver.schedule.book import ScheduleBook
 from archiver.schedule.plan import SourcePlan, plan_source
 from archiver.store import Archive
-from archiver.store.health import RunHealth, source_health
+from archiver.store.health import CommentsCoverage, RunHealth, comments_coverage, source_health
 from archiver.store.schedules import get_schedule
 
 
@@ -23,6 +23,7 @@ class ScheduleStatus:
 
     plan: SourcePlan
     last: RunHealth | None
+    comments: CommentsCoverage | None = None  # the archived articles' comments status
 
 
 def schedule_status(config: Path, db: Path, now: datetime) -> list[ScheduleStatus]:
@@ -42,7 +43,9 @@ def status_of(archive: Archive, source: SourceConfig, now: datetime) -> Schedule
         return ScheduleStatus(plan_source(source, None, now), None)
     health = source_health(archive.conn, source.name, limit=1)
     return ScheduleStatus(
-        plan_source(source, get_schedule(archive.conn, source_id), now), health[0] if health else None
+        plan_source(source, get_schedule(archive.conn, source_id), now),
+        health[0] if health else None,
+        comments_coverage(archive.conn, source.name),
     )
 
 
@@ -73,7 +76,11 @@ def format_status(status: ScheduleStatus, now: datetime) -> list[str]:
             f"{percent(status.last.author_share)}, body >= 500 chars {percent(status.last.long_share)}"
         )
     flags = status.last.flags
-    return lines + [f"  health: {'WARNING ' + ', '.join(flags) if flags else 'ok'}"]
+    lines.append(f"  health: {'WARNING ' + ', '.join(flags) if flags else 'ok'}")
+    if status.comments and status.comments.uncaptured:
+        missing = [line for line in status.comments.lines() if "not captured" in line]
+        lines.append(f"  comments: {'; '.join(missing)}")
+    return lines
 
 
 def pause(config: Path, db: Path, name: str, paused: bool, now: datetime) -> SourcePlan:

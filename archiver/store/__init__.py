@@ -10,7 +10,7 @@ from pathlib import Path
 
 from archiver.errors import StoreError
 from archiver.extract.model import Extraction
-from archiver.store import articles, crawls, diffs, frontier, locks, warcs
+from archiver.store import articles, crawls, diffs, frontier, locks, renders, warcs
 from archiver.store.archive import commit, open_connection, transaction, typed_errors
 from archiver.store.records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
 from archiver.store.search_index import forget_new_rows
@@ -152,6 +152,14 @@ class Archive:
     def touch_article(self, url: str, capture_id: int, now: str) -> int | None:
         """Mark an article as seen unchanged (call inside `batch()`)."""
         return crawls.touch_article(self.conn, url, capture_id, now)
+
+    def add_render(self, capture_id: int, record: renders.RenderRecord) -> int:
+        """Record how a capture was rendered in the browser (crawl/render.py); give the row id."""
+        return renders.add_render(self.conn, capture_id, record)
+
+    def rendered_dom(self, capture_id: int):
+        """Give the WarcLocation of a capture's rendered DOM, or None when it was not rendered."""
+        return renders.rendered_dom(self.conn, capture_id)
 
     def latest_article_captures(self, source: str | None = None) -> list[tuple]:
         """Give the newest kept capture of each article (of one source when given)."""

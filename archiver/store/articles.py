@@ -85,7 +85,13 @@ ARTICLE_FIELDS = (
     "footer_id",
     "content_hash",
     "extractor",
+    "comments_status",
+    "comments_widget",
+    "comments_note",
 )
+# Comments that live in a widget the crawl did not capture are not gone from the page: a plain
+# recrawl must not mark the comments of an earlier rendered capture removed.
+UNCAPTURED_STATES = ("widget", "not_captured")
 
 
 def article_values(ex: Extraction, footer_id: int | None, digest: str) -> tuple:
@@ -105,6 +111,9 @@ def article_values(ex: Extraction, footer_id: int | None, digest: str) -> tuple:
         footer_id,
         digest,
         ex.extractor,
+        ex.comments_status.state,
+        ex.comments_status.widget,
+        ex.comments_status.note,
     )
 
 
@@ -119,8 +128,9 @@ def insert_version(
 ) -> None:
     """Add one article_versions row."""
     conn.execute(
-        "INSERT INTO article_versions (article_id, version, capture_id, captured_at, title, authors,"
-        " published, modified, body, content_hash, extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO article_versions (article_id, version, capture_id, captured_at, title, authors, published,"
+        " modified, body, content_hash, extractor, comments_status, comments_widget)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             version,
@@ -133,6 +143,8 @@ def insert_version(
             ex.body,
             digest,
             ex.extractor,
+            ex.comments_status.state,
+            ex.comments_status.widget,
         ),
     )
 
@@ -188,6 +200,8 @@ def save_article(
     replace_people_and_tags(conn, article_id, ex, new=status == "new")
     if status == "new":
         new, removed = insert_comments(conn, article_id, ex.comments, ex.extractor, now), 0
+    elif not ex.comments and ex.comments_status.state in UNCAPTURED_STATES:
+        new, removed = 0, 0
     else:
         new, removed = sync_comments(conn, article_id, ex.comments, ex.extractor, now)
     if capture_id is not None:

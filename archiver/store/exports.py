@@ -70,7 +70,7 @@ EXPORTS = {
     "articles": ExportTable(
         "a.url, a.canonical_url, s.name AS source, a.title, a.authors, a.published, a.modified, a.language,"
         " a.description, a.site_name, a.tags, a.body, a.comment_count, a.first_seen, a.last_seen, a.versions,"
-        " a.extractor",
+        " a.extractor, a.comments_status, a.comments_widget",
         "articles a JOIN sources s ON s.id = a.source_id",
         "a.id",
         "a.published",

@@ -187,3 +187,48 @@ def source_health(conn: sqlite3.Connection, source: str, limit: int = 30) -> lis
     (runs the scheduler skipped included, with no flags)."""
     runs = run_stats(conn, source, limit + BASELINE_RUNS)
     return assess(runs)[:limit]
+
+
+@dataclass(frozen=True)
+class CommentsCoverage:
+    """How a source's archived articles stand on reader comments: articles per comments status
+    (archiver/extract/widgets.py) and, of those whose widget was not captured, per widget."""
+
+    source: str
+    by_state: dict[str, int]
+    uncaptured_widgets: dict[str, int]
+
+    @property
+    def uncaptured(self) -> int:
+        """Articles whose comments exist elsewhere (a widget, a declared count) but are not archived."""
+        return self.by_state.get("widget", 0) + self.by_state.get("not_captured", 0)
+
+    def lines(self) -> list[str]:
+        """Give the figures as sentences, e.g. "412 articles with widget-loaded comments not captured"."""
+        widgets = ", ".join(f"{name} {n}" for name, n in sorted(self.uncaptured_widgets.items(), key=lambda p: -p[1]))
+        texts = (
+            ("present", "with comments in their HTML"),
+            ("rendered", "with widget-loaded comments captured by rendering"),
+            ("widget", f"with widget-loaded comments not captured ({widgets})"),
+            ("not_captured", "with comments the page declares but that are not captured"),
+            ("closed", "with comments closed"),
+            ("none", "with no comments"),
+        )
+        return [f"{self.by_state[state]} articles {text}" for state, text in texts if self.by_state.get(state)]
+
+
+COVERAGE_SQL = """
+SELECT coalesce(a.comments_status, 'unknown'), a.comments_widget, count(*) FROM articles a
+JOIN sources s ON s.id = a.source_id WHERE s.name = ? GROUP BY 1, 2
+"""
+
+
+def comments_coverage(conn: sqlite3.Connection, source: str) -> CommentsCoverage:
+    """Give the comments coverage of the source named `source` over its archived articles."""
+    by_state: dict[str, int] = {}
+    widgets: dict[str, int] = {}
+    for state, widget, count in conn.execute(COVERAGE_SQL, (source,)):
+        by_state[state] = by_state.get(state, 0) + count
+        if state == "widget":
+            widgets[widget or "unknown"] = widgets.get(widget or "unknown", 0) + count
+    return CommentsCoverage(source, by_state, widgets)

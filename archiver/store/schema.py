@@ -325,4 +325,38 @@ def _comment_threads(db: sqlite_utils.Database) -> None:  # and the indexes of t
 
 
 MIGRATIONS = MIGRATIONS + (_comment_threads,)
+
+
+def _comments_status(db: sqlite_utils.Database) -> None:
+    # Where an article's comments are (archiver/extract/widgets.py): in the HTML, none, closed, loaded
+    # by a JavaScript widget (named) and whether it was captured by rendering, per article and per
+    # version; and one row per page rendered in a browser (archiver/crawl/render.py), with where
+    # the rendered DOM is kept and what the browser fetched and was refused.
+    db.executescript("""
+        ALTER TABLE articles ADD COLUMN comments_status TEXT;
+        ALTER TABLE articles ADD COLUMN comments_widget TEXT;
+        ALTER TABLE articles ADD COLUMN comments_note TEXT;
+        ALTER TABLE article_versions ADD COLUMN comments_status TEXT;
+        ALTER TABLE article_versions ADD COLUMN comments_widget TEXT;
+        CREATE INDEX IF NOT EXISTS idx_articles_source_comments_status ON articles(source_id, comments_status);
+        CREATE TABLE renders (
+            id INTEGER PRIMARY KEY,
+            capture_id INTEGER NOT NULL REFERENCES captures(id),
+            rendered_at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT,
+            seconds REAL,
+            responses INTEGER NOT NULL DEFAULT 0,
+            blocked INTEGER NOT NULL DEFAULT 0,
+            clicks INTEGER NOT NULL DEFAULT 0,
+            frames INTEGER NOT NULL DEFAULT 0,
+            warc_file TEXT,
+            warc_offset INTEGER,
+            warc_length INTEGER
+        );
+        CREATE INDEX idx_renders_capture ON renders(capture_id);
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_comments_status,)
 LATEST = len(MIGRATIONS)

@@ -142,6 +142,24 @@ class WarcWriter:
         self._write(request)
         return self._write(response)
 
+    def write_conversion(self, url: str, body: bytes, content_type: str, fetched_at: str) -> WarcLocation:
+        """Write a conversion record: content derived from the capture of `url` (the DOM of the page
+        rendered in a browser); give where it lives."""
+        digest = sha256_label(hashlib.sha256(body).digest())
+        record = self._writer.create_warc_record(
+            url,
+            "conversion",
+            payload=BytesIO(body),
+            length=len(body),
+            warc_content_type=content_type,
+            warc_headers_dict={
+                "WARC-Date": fetched_at.replace("+00:00", "Z"),
+                "WARC-Payload-Digest": digest,
+                "WARC-Block-Digest": digest,
+            },
+        )
+        return self._write(record)
+
     def digests(self, head: StatusAndHeaders, body: bytes, body_sha256: bytes) -> dict[str, str]:
         """Give the response record's payload digest (the body's SHA-256, as given) and block digest
         (hashed in one call; warcio would hash the body again in 16 kB pieces, twice). SHA-256, as

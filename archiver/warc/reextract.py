@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.crawl.analysis import analyze_page
+from archiver.crawl.render_records import with_rendered_dom
 from archiver.errors import ArchiverError, ExtractionError
 from archiver.store import Archive
 from archiver.store.warcfiles import WarcLocation, read_capture
@@ -38,7 +39,11 @@ def reextract_one(archive: Archive, folder: Path, row: tuple, report: ReextractR
     report.articles += 1
     try:
         raw = read_capture(folder, WarcLocation(file, offset, length))
-        extraction = analyze_page(raw.body, raw.url, raw.headers).extraction
+        analysis = analyze_page(raw.body, raw.url, raw.headers)
+        dom_at = archive.rendered_dom(capture_id)  # the page as the browser showed it (crawl/render.py)
+        if dom_at is not None:
+            analysis = with_rendered_dom(analysis, read_capture(folder, dom_at).body, raw.url)
+        extraction = analysis.extraction
     except ArchiverError as exc:
         report.failed.append(f"{url}: {exc.reason if isinstance(exc, ExtractionError) else exc}")
         return

@@ -9,7 +9,7 @@ TABLES = {
     "articles": {
         "description": "One row per article (canonical URL): its current title, authors, dates, language and body.",
         "sort_desc": "published",
-        "facets": ["source_id", "language", {"array": "authors"}, {"date": "published"}],
+        "facets": ["source_id", "language", {"array": "authors"}, {"date": "published"}, "comments_status"],
         "label_column": "title",
         "fts_table": "articles_fts",
         "fts_pk": "id",
@@ -23,6 +23,9 @@ TABLES = {
             "versions": "How many distinct contents were captured",
             "first_seen": "When a crawl first archived it",
             "last_seen": "When a crawl last saw it",
+            "comments_status": "Where its reader comments are: present, none, closed, widget (a JavaScript "
+            "widget loads them, not captured), rendered (captured in the browser) or not_captured",
+            "comments_widget": "The comment widget that loads them (Disqus, Coral, OpenWeb, ... or in-house)",
         },
     },
     "comments": {

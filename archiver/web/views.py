@@ -11,11 +11,12 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from archiver.errors import StoreError
 from archiver.store import reads as queries
 from archiver.store.exports import clamp_day
-from archiver.store.health import source_health
+from archiver.store.health import comments_coverage, source_health
 from archiver.store.reads import QueryTimeout
 from archiver.store.search import SearchRefused, SearchRequest, SearchResult, run_search
 from archiver.store.warcfiles import WarcLocation, read_capture
 from archiver.web import charts, render
+from archiver.web.comments_status import comments_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Raw captures shown as text are cut here: the page is for reading, the WARC keeps the whole.
@@ -202,6 +203,7 @@ async def article(datasette, request):
                 "json": f"/{db.name}/-/article/{article_id}.json",
                 "comments": f"/{db.name}/-/export/comments.csv?article={article_id}",
             },
+            "comments_label": comments_label(data["article"]),
         },
     )
 
@@ -245,6 +247,7 @@ async def source(datasette, request):
             "health": health,
             "completeness": queries.completeness(conn, source_id),
             "per_day": queries.articles_per_day(conn, source_id),
+            "coverage": comments_coverage(conn, found["name"]) if found else None,
         }
 
     data = await read(datasette, db, load)
