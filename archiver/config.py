@@ -105,6 +105,9 @@ class CrawlTarget:
     # source's hosts and these widget hosts only.
     render: bool = False
     widget_hosts: tuple[str, ...] = ()
+    # URL regexes that make a page an article, or not one, whatever else it shows (crawl/classify.py).
+    article_urls: tuple[str, ...] = ()
+    not_article_urls: tuple[str, ...] = ()
     config: dict = field(default_factory=dict, compare=False)
     # Scrapy settings of this source (concurrency, delay, revisit policy), under --set overrides.
     settings: dict = field(default_factory=dict, compare=False)
@@ -174,6 +177,8 @@ class SourceConfig:
             max_pages=max_pages or self.max_pages,
             render=self.render,
             widget_hosts=self.widget_hosts,
+            article_urls=self.article_urls,
+            not_article_urls=self.not_article_urls,
             config=dict(self.spec),
             settings=self.settings(),
         )

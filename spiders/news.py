@@ -10,6 +10,7 @@ from scrapy.utils.gz import gunzip
 
 from archiver.config import CrawlTarget
 from archiver.crawl.analysis import PageAnalysis
+from archiver.crawl.classify import ArticleHints
 from archiver.crawl.discovery import (
     USUAL_FEEDS,
     USUAL_SITEMAPS,
@@ -57,6 +58,8 @@ class NewsSpider(scrapy.Spider):
         self.skipped: set[str] = set()
         self.resume: Frontier | None = None
         self.lastmods: dict[str, str] = {}  # sitemap lastmod by URL, read when the request is sent
+        # URLs a news sitemap or a feed lists: a strong sign of an article for the decision.
+        self.listed: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -163,6 +166,7 @@ class NewsSpider(scrapy.Spider):
         if sitemap.is_index:
             planned = [FrontierEntry(e.loc, "sitemap", 0) for e in sitemap.entries]
         else:
+            self.listed.update(canonical(e.loc) for e in sitemap.entries if e.news)
             planned = [p for e in sitemap.entries for p in self.follow(e.loc, depth=1, lastmod=e.lastmod)]
         return self.emit(item, planned)
 
@@ -177,6 +181,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         urls = parse_feed(response.body, response.url) if response.status == 200 else ()
+        self.listed.update(canonical(u) for u in urls)
         return self.emit(self.discovery_item(response, "feed"), [p for u in urls for p in self.follow(u, depth=1)])
 
     def emit(self, item, planned: list):
@@ -207,7 +212,9 @@ class NewsSpider(scrapy.Spider):
             return self.parse_feed(response)
         if looks_like_sitemap(response.body):
             return self.parse_sitemap(response)
-        result = await self.pool.analyze(response.body, response.url, header_dict(response.headers), self.scope)
+        result = await self.pool.analyze(
+            response.body, response.url, header_dict(response.headers), self.scope, self.hints(response)
+        )
         if isinstance(result, ExtractionError):
             return [self.fetched_item(response, "error", result.reason)]
         depth = response.meta.get("page_depth", 0) + 1
@@ -245,6 +252,12 @@ class NewsSpider(scrapy.Spider):
         item.article_url = canonical(declared if declared and self.scope.on_site(declared) else response.url)
         item.offsite = list(analysis.offsite)
         return item
+
+    def hints(self, response) -> ArticleHints:
+        """Give what the crawl knows of a page besides its HTML: listed in a news sitemap or feed (by the
+        URL asked for or the one it led to), and the source's article_urls / not_article_urls patterns."""
+        urls = {canonical(response.url), canonical(response.request.url)}
+        return ArticleHints(bool(urls & self.listed), self.target.article_urls, self.target.not_article_urls)
 
     def follow(self, url: str, depth: int, lastmod: str | None = None):
         """Yield the frontier entry of an in-scope URL, or a skip record for a trap; nothing for off-site.

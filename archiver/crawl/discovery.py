@@ -18,10 +18,11 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+j
 
 @dataclass(frozen=True)
 class SitemapEntry:
-    """One <loc> of a sitemap, with its lastmod when given."""
+    """One <loc> of a sitemap, with its lastmod when given, and whether a <news:news> block marks it."""
 
     loc: str
     lastmod: str | None = None
+    news: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def parse_sitemap(body: bytes) -> Sitemap:
     for elem in root:
         loc = _child_text(elem, "loc")
         if loc and _local(elem.tag) in ("url", "sitemap"):
-            entries.append(SitemapEntry(loc, _child_text(elem, "lastmod")))
+            news = any(_local(child.tag) == "news" for child in elem if isinstance(child.tag, str))
+            entries.append(SitemapEntry(loc, _child_text(elem, "lastmod"), news))
     return Sitemap(_local(root.tag) == "sitemapindex", tuple(entries))
 
 

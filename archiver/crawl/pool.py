@@ -21,6 +21,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from archiver.crawl.analysis import PageAnalysis, analyze_safely
+from archiver.crawl.classify import ArticleHints
 from archiver.crawl.workers import collect_less, exit_with_crawl, pin_workers, usable_cpus, worker_context
 from archiver.errors import ExtractionError
 from archiver.extract.urls import Scope
@@ -36,6 +37,8 @@ IN_FLIGHT = 3
 READ_SIZE = 1 << 20
 PIPE_SIZE = 1 << 20
 
+NO_HINTS = ArticleHints()
+
 
 def pool_size(workers: int) -> int:
     """Give the number of worker processes: `workers`, or one per usable core when it is 0."""
@@ -49,10 +52,11 @@ def serve(pages, analyses, crawl_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which stops the workers
     while True:
         try:
-            body, url, headers, scope = pickle.loads(pages.recv_bytes())
+            body, url, headers, scope, hints = pickle.loads(pages.recv_bytes())
         except (EOFError, OSError):
             return
-        analyses.send_bytes(pickle.dumps(analyze_safely(body, url, headers, scope), pickle.HIGHEST_PROTOCOL))
+        analysis = analyze_safely(body, url, headers, scope, hints=hints)
+        analyses.send_bytes(pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL))
 
 
 def frame(payload: bytes) -> bytes:
@@ -139,12 +143,18 @@ class ExtractionPool:
             self._starting.set_exception(exc)
 
     async def analyze(
-        self, body: bytes, url: str, headers: Mapping[str, str], scope: Scope | None = None
+        self,
+        body: bytes,
+        url: str,
+        headers: Mapping[str, str],
+        scope: Scope | None = None,
+        hints: ArticleHints = NO_HINTS,
     ) -> PageAnalysis | ExtractionError:
-        """Give the page's analysis (links on site by `scope`), or the ExtractionError that stopped it."""
+        """Give the page's analysis (links on site by `scope`, the article decision weighing `hints`),
+        or the ExtractionError that stopped it."""
         if self._loop is None:
             await self._attach()
-        payload = pickle.dumps((bytes(body), url, dict(headers), scope), pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((bytes(body), url, dict(headers), scope, hints), pickle.HIGHEST_PROTOCOL)
         job = Job(url, payload, self._loop.create_future())
         self._backlog.append(job)
         self._dispatch()

@@ -406,7 +406,8 @@ class Renderer:
         rendered = None
         if capture.outcome == "rendered":
             headers = {"Content-Type": "text/html; charset=utf-8", **date_header(plain.response)}
-            result = await spider.pool.analyze(capture.dom, plain.response.url, headers, spider.scope)
+            hints = spider.hints(plain.response)
+            result = await spider.pool.analyze(capture.dom, plain.response.url, headers, spider.scope, hints)
             if isinstance(result, PageAnalysis):
                 rendered = result
             else:
