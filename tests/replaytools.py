@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 PACKAGES = ("pywb==2.10.0", "wacz==0.6.0")
 VENV = Path(os.environ.get("ARCHIVER_REPLAY_VENV", ROOT / ".cache" / "pywb-venv"))

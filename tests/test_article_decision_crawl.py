@@ -6,7 +6,7 @@ import sqlite3
 
 from archiver.crawl.discovery import parse_sitemap
 
-from .conftest import run_cli
+from .helpers import run_cli
 
 MUSEUM = "/2026/01/30/museum-returns-carved-panels-to-community-in-ghana-after-long-campaign/"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, require, run_cli
-from .test_datasette import build_archive, start_serve
+from .helpers import ROOT, require, run_cli, served
+from .test_datasette import build_archive
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
@@ -20,10 +20,8 @@ def archive_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(archive_db):
-    proc, base = start_serve(archive_db)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(archive_db) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pytest
 
 from archiver.cli import main
 
-from .conftest import ROOT, run_cli
+from .helpers import ROOT, run_cli
 
 
 def all_commands(group: click.Group, prefix=()):

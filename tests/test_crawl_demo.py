@@ -8,7 +8,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.demo import DemoSite, serve_demo
 
-from .conftest import run_cli
+from .helpers import run_cli
 
 
 def article_urls(db) -> set[str]:

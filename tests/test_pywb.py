@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.demo import serve_demo
 
-from .conftest import free_port, run_cli, wait_http
+from .helpers import free_port, run_cli, wait_http
 from .replaytools import replay_bin
 
 

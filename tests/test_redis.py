@@ -15,7 +15,7 @@ from archiver.distributed import PROCESSING_KEY, RESULTS_KEY, RUNS_KEY
 from archiver.distributed.ingester import RedisIngester
 from archiver.store import Archive
 
-from .conftest import ARCHIVER, free_port, require, run_cli
+from .helpers import ARCHIVER, free_port, require, run_cli
 
 # Workers stop 2 s after the frontier empties. A lease of 3 s gives a killed worker's pages back
 # quickly; where no worker is killed, leases are long enough that a page slowed by a loaded machine

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.demo import serve_demo
 from archiver.store.health import comments_coverage
 
-from .conftest import require, run_cli
+from .helpers import require, run_cli
 
 WIDGET_API = "/comments/api/"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, require, run_cli
-from .test_datasette import get, start_serve
+from .helpers import ROOT, require, run_cli, served
+from .test_datasette import get
 
 pytestmark = pytest.mark.xdist_group("research")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -51,10 +51,8 @@ def demo_db(courier, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def base(demo_db):
-    proc, url = start_serve(demo_db)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(demo_db) as server:
+        yield server.base
 
 
 def query(db: Path, sql: str, params=()) -> list:

@@ -10,7 +10,7 @@ import sqlite3
 import urllib.request
 from pathlib import Path
 
-from .conftest import run_cli
+from .helpers import run_cli
 from .test_datasette import get
 
 
@@ -42,7 +42,7 @@ def test_demo_crawls_both_editions_and_keeps_the_site_up_while_serving(tmp_path)
     import subprocess
     import time
 
-    from .conftest import ARCHIVER, free_port, wait_http
+    from .helpers import ARCHIVER, free_port, wait_http
 
     port = free_port()
     proc = subprocess.Popen(
@@ -76,7 +76,7 @@ def test_ctrl_c_says_stopping_and_how_to_resume(tmp_path, demo_site):
     import subprocess
     import time
 
-    from .conftest import ARCHIVER
+    from .helpers import ARCHIVER
 
     db = tmp_path / "archive.db"
     args = [ARCHIVER, "crawl", demo_site.url, "--db", str(db), "--set", "DOWNLOAD_DELAY=0.5"]

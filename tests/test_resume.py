@@ -9,7 +9,7 @@ import pytest
 
 from archiver.demo import serve_demo
 
-from .conftest import ARCHIVER, run_cli
+from .helpers import ARCHIVER, run_cli
 
 SLOW = (
     "--set",

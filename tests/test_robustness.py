@@ -15,7 +15,7 @@ from archiver.extract.page import extract_page
 from archiver.store import Archive
 from archiver.store.schema import LATEST, MIGRATIONS
 
-from .conftest import ARCHIVER, run_cli
+from .helpers import ARCHIVER, run_cli
 
 TAGS = st.sampled_from(
     [

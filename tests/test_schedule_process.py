@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .conftest import ARCHIVER, run_cli
+from .helpers import ARCHIVER, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -2,13 +2,12 @@
 
 import json
 import socket
-import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
 
-from .conftest import ARCHIVER, ROOT, free_port, require, run_cli, wait_http
+from .helpers import ROOT, require, run_cli, served
 
 
 def get_json(url: str):
@@ -32,22 +31,11 @@ def test_the_served_archive_carries_our_metadata(served_archive):
 
 
 def test_public_mode_turns_off_arbitrary_sql(crawled_archive):
-    port = free_port()
-    proc = subprocess.Popen(
-        [ARCHIVER, "serve", "--db", str(crawled_archive), "--port", str(port), "--public"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/-/versions.json")
+    with served(crawled_archive, "--public") as server:
         with pytest.raises(urllib.error.HTTPError) as denied:
-            urllib.request.urlopen(base + "/archive.json?sql=select+1", timeout=10)
+            urllib.request.urlopen(server.base + "/archive.json?sql=select+1", timeout=10)
         assert denied.value.code == 403
-        assert get_json(base + "/archive/articles.json?_shape=array&_size=1")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        assert get_json(server.base + "/archive/articles.json?_shape=array&_size=1")
 
 
 def test_a_port_already_in_use_is_a_one_line_error(crawled_archive):

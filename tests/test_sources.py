@@ -14,7 +14,7 @@ from archiver.crawl.revisit import NOT_DUE_NEW, NOT_DUE_OLD, not_due_reason
 from archiver.errors import ConfigError
 from archiver.store.seen import ArticleSeen
 
-from .conftest import run_cli
+from .helpers import run_cli
 
 GOOD = """# the outlets we follow
 [sources.courier]

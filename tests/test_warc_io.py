@@ -12,7 +12,7 @@ import pytest
 
 from archiver.demo import DemoSite, serve_demo
 
-from .conftest import ARCHIVER, require, run_cli
+from .helpers import ARCHIVER, require, run_cli
 
 WARCIO = str(Path(ARCHIVER).with_name("warcio"))
 SAME = {

@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .conftest import ROOT, run_cli
+from .helpers import ROOT, run_cli
 from .replaytools import replay_bin
 
 FOLDER = Path(os.environ.get("ARCHIVER_REAL_WARCS", ROOT.parent / "shared" / "warcs"))
