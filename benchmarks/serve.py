@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=None, help="Bench archive (default bench-output/serve-N.db).")
     parser.add_argument("--articles", type=int, default=1_000_000, help="Articles in the bench archive.")
     parser.add_argument("--seconds", type=float, default=30, help="Length of each phase.")
+    parser.add_argument("--warmup", type=float, default=10, help="Seconds of normal load first, not counted.")
     parser.add_argument("--port", type=int, default=8766, help="Port for archiver serve.")
     args = parser.parse_args(argv)
     path = args.db or Path(f"bench-output/serve-{args.articles}.db")
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
         base = f"http://127.0.0.1:{args.port}"
         db = f"{base}/{path.stem}"
         normal, attacks = normal_searches(db, args.articles, 40), attack_urls(db)
-        phase(normal, base + "/", [], 3)  # warm the page cache
+        phase(normal, base + "/", [], args.warmup)  # warm the page cache (a 1M archive is 3 GB)
         calm = phase(normal, base + "/", [], args.seconds)
         stormy = phase(normal, base + "/", attacks, args.seconds)
     finally:

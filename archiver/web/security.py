@@ -34,7 +34,7 @@ SEARCH_PARAMS = re.compile(r"^(_search(_.+)?|search)$")
 # Searches run at once (the others wait their turn): light ones (a few words) and heavy ones (many
 # terms, prefixes) each have their own turns, and the server has one SQL thread more than both, so
 # that heavy searches cannot starve the usual ones and no search can starve the other pages.
-LIGHT_SLOTS, HEAVY_SLOTS = 2, 1
+LIGHT_SLOTS, HEAVY_SLOTS = 4, 1
 SEARCH_SLOTS = LIGHT_SLOTS + HEAVY_SLOTS
 # Introspection pages that print the database files' absolute paths: hidden with --public.
 PATH_PAGES = re.compile(r"^/-/(databases|threads)(\.json)?$")
