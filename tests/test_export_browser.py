@@ -81,7 +81,7 @@ def test_the_author_facet_is_carried_into_the_export(page, site, archive_db, tmp
 
 
 def test_the_search_pages_spreadsheet_safe_checkbox(page, site, archive_db, tmp_path):
-    page.goto(site + "/archive/-/search?q=plain+OR+SUM+OR+HYPERLINK+OR+TAB&author=Eve")
+    page.goto(site + "/archive/-/search?q=plain+OR+SUM+OR+HYPERLINK+OR+TAB&commenter=Eve")
     page.check("form:has(button.download-comments) input.excel-safe")
     data = download(page, lambda: page.click("button.download-comments"))
     assert data == cli_bytes(

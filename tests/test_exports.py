@@ -246,7 +246,7 @@ def test_datasettes_own_table_csv_gives_the_one_layout_with_the_pages_filters(si
 
 
 def test_the_search_pages_links_carry_author_and_language(site, archive_db):
-    status, text = get(f"{site}/-/search?q=trams&language=en&author=Ben")
+    status, text = get(f"{site}/-/search?q=trams&language=en&commenter=Ben")
     assert status == 200 and "not part of exports" not in text
     href = html.unescape(text.split('class="export-comments" href="', 1)[1].split('"', 1)[0])
     assert dict(urllib.parse.parse_qsl(href.split("?", 1)[1])) == {"language": "en", "author": "Ben", "search": "trams"}
@@ -374,7 +374,7 @@ def test_the_cli_manifest_lists_comment_extractors(archive_db, tmp_path):
 
 
 def test_search_json_pages_and_filters_like_the_search_page(site):
-    status, text = get(f"{site}/-/search.json?q=trams&author=Ben")
+    status, text = get(f"{site}/-/search.json?q=trams&commenter=Ben")
     doc = json.loads(text)
     assert status == 200 and doc["total"] == 1 and doc["hits"][0]["kind"] == "comment"
     assert doc["hits"][0]["snippet_html"] == "I disagree about the <mark>trams</mark>."

@@ -176,3 +176,41 @@ def test_extract_why_prints_the_decision_and_its_signals(tmp_path):
         shown["for"] + [f"despite {c}" for c in shown["against"]]
     )
     assert shown["signals"]["headline"] is True and shown["signals"]["body_chars"] > 500
+
+
+def wordpress_thread(with_reply: bool) -> bytes:
+    """Give a WordPress-style page whose first comment has a reply or not (as between two crawls)."""
+
+    def comment(n: int, author: str, text: str, replies: str = "") -> str:
+        body = (
+            f'<article id="div-comment-{n}" class="comment-body"><footer class="comment-meta">'
+            f'<div class="comment-author vcard"><img alt="" src="/a.png" class="avatar" height="48" width="48">'
+            f'<cite class="fn">{author}</cite> <span class="says">on</span></div>'
+            f'<div class="comment-metadata"><a href="/story/#comment-{n}"><time datetime="2026-01-2{n}T10:00:00+00:00">'
+            f"January 2{n}, 2026 at 10:00</time></a></div></footer>"
+            f'<div class="comment-content"><p>{text}</p></div><div class="reply"><a rel="nofollow" '
+            f'class="comment-reply-link" href="#respond" aria-label="Reply to {author}">Reply</a></div></article>'
+        )
+        parent = " parent" if replies else ""
+        children = f'<ul class="children">{replies}</ul>' if replies else ""
+        return f'<li id="comment-{n}" class="comment even depth-1{parent}">{body}{children}</li>'
+
+    reply = comment(3, "Bea", "I agree with the point about the ferry timetable.") if with_reply else ""
+    thread = comment(1, "Ann", "The new timetable leaves out the early ferry.", reply)
+    thread += comment(2, "Carl", "Fares went up again this winter, too.")
+    page = (
+        "<html><head><title>Ferry timetable</title></head><body><article><h1>Ferry timetable</h1>"
+        + "<p>The ferry company published its winter timetable on Monday with fewer sailings.</p>" * 6
+        + f'</article><div id="comments"><h2>3 Comments</h2><ol class="comment-list">{thread}</ol></div></body></html>'
+    )
+    return page.encode()
+
+
+def test_a_comment_keeps_its_key_when_a_reply_is_added_between_crawls():
+    before = extract_page(wordpress_thread(False), "https://news.example/story/")
+    after = extract_page(wordpress_thread(True), "https://news.example/story/")
+    assert [c.author for c in before.comments] == ["Ann", "Carl"]
+    assert [c.author for c in after.comments] == ["Ann", "Bea", "Carl"]
+    keys = {c.author: c.id for c in after.comments}
+    assert {c.author: c.id for c in before.comments} == {"Ann": keys["Ann"], "Carl": keys["Carl"]}
+    assert after.comments[1].parent == keys["Ann"]

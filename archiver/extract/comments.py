@@ -55,6 +55,8 @@ NOTICE_RE = re.compile(
 )
 # A reply form nested in a comment block is never part of what the commenter wrote.
 FORM_TAGS = frozenset(["form", "label", "input", "textarea", "select", "button"])
+# How many wrappers above a comment's element its permalink may point at.
+PERMALINK_WRAPPERS = 3
 
 
 class ItemReader:
@@ -177,7 +179,15 @@ class ItemReader:
         return self._kept
 
     def own_id(self, item: HtmlElement) -> str | None:
-        """Give the comment id the markup itself carries, if any."""
+        """Give the comment id the markup itself carries, if any.
+
+        The comment's own permalink comes first: the element read as the comment can be an inner
+        block (WordPress's div-comment-N) or its wrapper (li#comment-N) depending on whether the
+        comment has replies, and a reply added or removed between two crawls must not change its key
+        (the comment would count as removed and added again)."""
+        permalink = self.permalink_id(item)
+        if permalink:
+            return permalink
         if item.get("id"):
             return item.get("id")
         previous = item.getprevious()
@@ -186,6 +196,16 @@ class ItemReader:
         for attribute in ("data-comment-id", "data-id", "data-post-id"):
             if item.get(attribute):
                 return item.get(attribute)
+        return None
+
+    def permalink_id(self, item: HtmlElement) -> str | None:
+        """Give the id that a link inside the comment points at when it is the comment's own element or
+        one of its close wrappers (a permalink such as href="...#comment-12")."""
+        ids = {e.get("id") for e in [item, *list(item.iterancestors())[:PERMALINK_WRAPPERS]] if e.get("id")}
+        for link in item.iter("a"):
+            target = (link.get("href") or "").rpartition("#")[2]
+            if target in ids:
+                return target
         return None
 
     def parent_item(self, item: HtmlElement) -> HtmlElement | None:

@@ -90,6 +90,18 @@ def security_headers(csp: str) -> list[tuple[bytes, bytes]]:
     ]
 
 
+def secured_headers(headers: list, extra: list, ours: set) -> list:
+    """Give a response's headers with ours in place of any of the same names, except where one of our
+    own routes set its own Content-Security-Policy: a raw capture framed by the capture view (a
+    sandbox with no sources at all, framed by this origin only) keeps it, with SAMEORIGIN framing."""
+    own = [v for name, v in headers if name.lower() == b"content-security-policy"]
+    if own and b"frame-ancestors 'self'" in own[0] and b"sandbox" in own[0]:
+        kept = [h for h in headers if h[0].lower() not in ours or h[0].lower() == b"content-security-policy"]
+        rest = [(n, v) for n, v in extra if n not in (b"content-security-policy", b"x-frame-options")]
+        return kept + rest + [(b"x-frame-options", b"SAMEORIGIN")]
+    return [h for h in headers if h[0].lower() not in ours] + extra
+
+
 @dataclass(frozen=True)
 class Refusal:
     """A request answered before it reaches Datasette: its status and why."""
@@ -153,8 +165,7 @@ def wrap(app, csp: str, public: bool):
 
         async def send_secured(message):
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() not in ours]
-                message = {**message, "headers": headers + extra}
+                message = {**message, "headers": secured_headers(message.get("headers", []), extra, ours)}
             await send(message)
 
         query_string = scope.get("query_string", b"")
