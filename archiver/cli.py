@@ -407,7 +407,7 @@ def export_warc(db, output, source, since, until, warc_dir, wacz):
 def import_warc(files, db, source, workers, warc_dir):
     """Archive articles from WARC FILES made by other crawlers, keeping their capture dates."""
     from archiver.warc import ImportOptions, import_warcs
-    from archiver.warc.progress import progress_for
+    from archiver.warc.import_progress import progress_for
 
     progress = progress_for(sys.stderr)
     try:

@@ -20,7 +20,7 @@ from archiver.crawl.discovery import (
     parse_sitemap,
     sitemaps_in_robots,
 )
-from archiver.crawl.items import FetchedItem, SkippedItem
+from archiver.crawl.items import CaptureItem, SkippedItem
 from archiver.crawl.pool import ExtractionPool
 from archiver.crawl.render import PlainPage, Renderer, wants_render
 from archiver.errors import ExtractionError
@@ -147,7 +147,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- discovery documents ------------------------------------------------------------
 
-    def discovery_item(self, response, reason: str) -> FetchedItem:
+    def discovery_item(self, response, reason: str) -> CaptureItem:
         # A missing /sitemap.xml or /feed/ is a probe that found nothing, not an error.
         if response.status >= 300:
             reason = f"{reason} not found (HTTP {response.status})"
@@ -245,7 +245,7 @@ class NewsSpider(scrapy.Spider):
             return "skipped", "binary data served as HTML"
         return None
 
-    def page_item(self, response, analysis: PageAnalysis) -> FetchedItem:
+    def page_item(self, response, analysis: PageAnalysis) -> CaptureItem:
         item = self.fetched_item(response, analysis.decision.kind, analysis.decision.reason)
         item.analysis = analysis
         declared = analysis.extraction.canonical_url
@@ -298,8 +298,8 @@ class NewsSpider(scrapy.Spider):
 
     # -- records ----------------------------------------------------------------------------
 
-    def fetched_item(self, response, decision: str, reason: str | None) -> FetchedItem:
-        return FetchedItem(
+    def fetched_item(self, response, decision: str, reason: str | None) -> CaptureItem:
+        return CaptureItem(
             url=response.request.meta.get("redirect_urls", [response.url])[0],
             final_url=response.url,
             status=response.status,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archiver.extract.model import Comment, Extraction, Footer
-from archiver.store import Archive, CaptureRecord
+from archiver.store import Archive, CaptureRow
 
 from .helpers import fetch, in_process, run_cli, served
 
@@ -54,7 +54,7 @@ def save(archive: Archive, source_id: int, crawl: int, ex: Extraction, now: str)
     """Store one capture and its article in one transaction."""
     with archive.batch():
         capture = archive.add_capture(
-            crawl, source_id, CaptureRecord(ex.url, now, "article", status=200, sha256="ab" * 32)
+            crawl, source_id, CaptureRow(ex.url, now, "article", status=200, sha256="ab" * 32)
         )
         archive.save_article(source_id, capture, ex.url, ex, now)
 

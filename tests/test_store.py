@@ -12,7 +12,7 @@ import sqlite_utils
 
 from archiver.errors import StoreError
 from archiver.extract.model import Comment, Extraction, Footer
-from archiver.store import Archive, CaptureRecord
+from archiver.store import Archive, CaptureRow
 from archiver.store.archive import connect
 from archiver.store.schema import LATEST, MIGRATIONS
 
@@ -47,7 +47,7 @@ def archive(tmp_path):
 
 def save(archive, extraction, when):
     with archive.batch():
-        capture = archive.add_capture(None, archive.source_id, CaptureRecord(URL, when, "article", status=200))
+        capture = archive.add_capture(None, archive.source_id, CaptureRow(URL, when, "article", status=200))
         return archive.save_article(archive.source_id, capture, URL, extraction, when)
 
 
@@ -107,7 +107,7 @@ def store_all(archive, *steps):
     """Store (extraction, when) pairs in one transaction, as a crawl's batch does."""
     archive.begin()
     for extraction, when in steps:
-        capture = archive.add_capture(None, archive.source_id, CaptureRecord(URL, when, "article", status=200))
+        capture = archive.add_capture(None, archive.source_id, CaptureRow(URL, when, "article", status=200))
         archive.save_article(archive.source_id, capture, URL, extraction, when)
 
 

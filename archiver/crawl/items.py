@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class FetchedItem:
+class CaptureItem:
     """One response as fetched: kept raw, then stored as a capture (and an article if it is one)."""
 
     url: str

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from scrapy import signals
 
-from archiver.crawl.ingest import Ingester
-from archiver.crawl.items import FetchedItem
+from archiver.crawl.items import CaptureItem
+from archiver.crawl.recorder import Recorder
 from archiver.crawl.render_records import write_render
 from archiver.errors import StoreError
 from archiver.extract.timeutil import now_iso
@@ -62,7 +62,7 @@ class ArchivePipeline:
             with self.archive.batch():
                 self.archive.queue(crawl_id, spider.start_plan())
             counts = None
-        self.ingester = Ingester(self.archive, source.id, crawl_id, counts)
+        self.ingester = Recorder(self.archive, source.id, crawl_id, counts)
         self.crawler.stats.set_value("archiver/counts", self.ingester.counts)  # read by the progress display
         stamp = started[:19].replace("-", "").replace(":", "")
         self.warc = WarcWriter(
@@ -93,7 +93,7 @@ class ArchivePipeline:
         """Keep one item: WARC record, capture, article, frontier, in the open batch."""
         self.archive.begin()
         location = None
-        if isinstance(item, FetchedItem):
+        if isinstance(item, CaptureItem):
             location = self.warc.write_exchange(
                 item.final_url,
                 item.request_headers,

@@ -38,7 +38,7 @@ def redis_settings(redis_url: str, source: str, seed: bool = False) -> dict:
     keys = f"archiver:{source}"  # archiver.distributed.RedisKeys
     return {
         "SCHEDULER": "archiver.distributed.scheduler.RedisScheduler",
-        "SCHEDULER_QUEUE_CLASS": "archiver.distributed.queue.LeasedQueue",
+        "SCHEDULER_QUEUE_CLASS": "archiver.distributed.leases.LeasedQueue",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{keys}:requests",

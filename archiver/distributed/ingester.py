@@ -14,11 +14,11 @@ from pathlib import Path
 
 import redis
 
-from archiver.crawl.ingest import Ingester
-from archiver.crawl.items import FetchedItem
+from archiver.crawl.items import CaptureItem
+from archiver.crawl.recorder import Recorder
 from archiver.crawl.settings import ARCHIVER_SETTINGS
 from archiver.distributed import PROCESSING_KEY, RESULTS_KEY, RUNS_KEY, RedisKeys
-from archiver.distributed.queue import requeue_expired
+from archiver.distributed.leases import requeue_expired
 from archiver.distributed.results import Result
 from archiver.errors import ConfigError
 from archiver.extract.timeutil import now_iso
@@ -61,7 +61,7 @@ class RunState:
 
     crawl_id: int
     source: str
-    ingester: Ingester
+    ingester: Recorder
     warc: WarcWriter
 
 
@@ -146,7 +146,7 @@ class RedisIngester:
             self.tally.repeated += 1
             return
         location = None
-        if isinstance(item, FetchedItem):
+        if isinstance(item, CaptureItem):
             location = state.warc.write_exchange(
                 item.final_url,
                 item.request_headers,
@@ -173,7 +173,7 @@ class RedisIngester:
             stamp = now[:19].replace("-", "").replace(":", "")
             warc = WarcWriter(self.warc_dir, f"redis-{crawl_id:06d}-{stamp}.warc.gz")
             self.runs[result.run] = RunState(
-                crawl_id, result.source, Ingester(self.archive, source.id, crawl_id, counts), warc
+                crawl_id, result.source, Recorder(self.archive, source.id, crawl_id, counts), warc
             )
         return self.runs[result.run]
 

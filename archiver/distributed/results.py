@@ -10,7 +10,7 @@ from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.picklecompat import dumps as dump_request
 
-from archiver.crawl.items import FetchedItem, SkippedItem
+from archiver.crawl.items import CaptureItem, SkippedItem
 from archiver.distributed import RESULTS_KEY, RUNS_KEY, RedisKeys
 from archiver.distributed.scripts import HAND_OVER
 
@@ -23,7 +23,7 @@ class Result:
     source: str
     source_url: str
     source_config: dict
-    item: FetchedItem | SkippedItem
+    item: CaptureItem | SkippedItem
 
     def dumps(self) -> bytes:
         """Give the result as stored in the results list."""
@@ -37,7 +37,7 @@ class Result:
 
 def released_urls(item) -> list[str]:
     """Give the URLs whose leases the item ends: the requested URL and where it led."""
-    if isinstance(item, FetchedItem):
+    if isinstance(item, CaptureItem):
         return list(dict.fromkeys([item.url, item.final_url]))
     return [item.url]
 

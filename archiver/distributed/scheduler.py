@@ -10,7 +10,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from archiver.distributed import RUNS_KEY
-from archiver.distributed.queue import lease_url
+from archiver.distributed.leases import lease_url
 
 # How often an idle worker asks Redis for work (Scrapy's own heartbeat is 5 s).
 POLL_SECONDS = 0.25

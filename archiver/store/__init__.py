@@ -12,13 +12,13 @@ from archiver.errors import StoreError
 from archiver.extract.model import Extraction
 from archiver.store import articles, crawls, diffs, frontier, locks, renders, warcs
 from archiver.store.archive import commit, open_connection, transaction, typed_errors
-from archiver.store.records import ArticleOutcome, CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
+from archiver.store.records import ArticleOutcome, CaptureRow, CrawlCounts, CrawlRun, Source, Validators
 from archiver.store.search_index import forget_new_rows
 
 __all__ = [
     "Archive",
     "ArticleOutcome",
-    "CaptureRecord",
+    "CaptureRow",
     "CrawlCounts",
     "CrawlRun",
     "Source",
@@ -135,7 +135,7 @@ class Archive:
         return crawls.get_crawl(self.conn, crawl_id)
 
     def add_capture(
-        self, crawl_id: int | None, source_id: int | None, capture: CaptureRecord, links: list[tuple[str, str]] = ()
+        self, crawl_id: int | None, source_id: int | None, capture: CaptureRow, links: list[tuple[str, str]] = ()
     ) -> int:
         """Record one capture and its off-site links (call inside `batch()`)."""
         capture_id = crawls.add_capture(self.conn, crawl_id, source_id, capture)
@@ -177,11 +177,11 @@ class Archive:
             self.source(where.source)
         return warcs.kept_files(self.conn, where)
 
-    def kept_captures(self, file: str, where) -> Iterator[warcs.KeptCapture]:
+    def kept_captures(self, file: str, where) -> Iterator[warcs.WarcCapture]:
         """Give the captures under `where` kept in one WARC file, in file order."""
         return warcs.kept_captures(self.conn, file, where)
 
-    def previous_response(self, url: str, before_id: int) -> warcs.KeptCapture | None:
+    def previous_response(self, url: str, before_id: int) -> warcs.WarcCapture | None:
         """Give the newest kept 200 capture of `url` before capture `before_id`."""
         return warcs.previous_response(self.conn, url, before_id)
 

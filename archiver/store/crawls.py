@@ -8,10 +8,10 @@ from dataclasses import fields
 
 from archiver.errors import StoreError
 from archiver.extract.urls import host_of
-from archiver.store.records import CaptureRecord, CrawlCounts, CrawlRun, Source, Validators
+from archiver.store.records import CaptureRow, CrawlCounts, CrawlRun, Source, Validators
 
 COUNT_FIELDS = tuple(f.name for f in fields(CrawlCounts) if f.name != "skipped_reasons")
-CAPTURE_FIELDS = tuple(f.name for f in fields(CaptureRecord))
+CAPTURE_FIELDS = tuple(f.name for f in fields(CaptureRow))
 # dataclasses.asdict would deep-copy every value of every capture: the row is read field by field.
 INSERT_CAPTURE = (
     f"INSERT INTO captures (crawl_id, source_id, {', '.join(CAPTURE_FIELDS)})"
@@ -91,7 +91,7 @@ def get_crawl(conn: sqlite3.Connection, crawl_id: int) -> CrawlRun:
     return CrawlRun(*row[:6], counts=counts)
 
 
-def add_capture(conn: sqlite3.Connection, crawl_id: int | None, source_id: int | None, capture: CaptureRecord) -> int:
+def add_capture(conn: sqlite3.Connection, crawl_id: int | None, source_id: int | None, capture: CaptureRow) -> int:
     """Add one captures row and give its id."""
     values = tuple(getattr(capture, name) for name in CAPTURE_FIELDS)
     return conn.execute(INSERT_CAPTURE, (crawl_id, source_id) + values).lastrowid

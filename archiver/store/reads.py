@@ -68,7 +68,7 @@ def file_is_archive(path: str) -> bool:
     try:
         conn = open_readonly(path)
         try:
-            return is_archive(conn)
+            return has_archive_tables(conn)
         finally:
             conn.close()
     except (sqlite3.Error, StoreError):
@@ -86,7 +86,7 @@ def source_name(conn: sqlite3.Connection, source_id: str) -> str | None:
     return row[0] if row else None
 
 
-def is_archive(conn: sqlite3.Connection) -> bool:
+def has_archive_tables(conn: sqlite3.Connection) -> bool:
     """Tell whether the database holds the archive tables."""
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     return {"articles", "comments", "sources", "crawls", "articles_fts", "comments_fts"} <= names

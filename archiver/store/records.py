@@ -20,7 +20,7 @@ class Validators:
 
 
 @dataclass(frozen=True)
-class CaptureRecord:
+class CaptureRow:
     """One fetch (or one URL skipped before fetching) and what was decided about it."""
 
     url: str

@@ -46,7 +46,7 @@ class WarcLocation:
 
 
 @dataclass(frozen=True)
-class RawCapture:
+class CaptureResponse:
     """A response read back from a WARC file: URL, status, headers and body."""
 
     url: str
@@ -204,7 +204,7 @@ def confined(folder: Path, name: str) -> Path:
     return path
 
 
-def read_capture(folder: Path, location: WarcLocation, limit: int = MAX_DECODED, cut: bool = False) -> RawCapture:
+def read_capture(folder: Path, location: WarcLocation, limit: int = MAX_DECODED, cut: bool = False) -> CaptureResponse:
     """Give the response, revisit or resource kept at `location` (a file inside `folder`), its body
     decoded (chunked transfer, gzip, deflate, brotli, zstd) up to `limit` bytes; StoreError when it
     cannot be read, PayloadError when its body cannot be decoded within the limit (or, with `cut`,
@@ -220,24 +220,24 @@ def read_capture(folder: Path, location: WarcLocation, limit: int = MAX_DECODED,
         raise StoreError(f"cannot read capture at {where}: {type(exc).__name__}", "check the warcs/ folder") from exc
 
 
-def capture_of(record, cap: int, where: str, cut: bool = False) -> RawCapture:
+def capture_of(record, cap: int, where: str, cut: bool = False) -> CaptureResponse:
     """Give a warcio record as a capture; a resource record is a 200 of its own Content-Type."""
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
     # Never more than the cap read: a record can expand to gigabytes inside its gzip member.
     raw = check_size(record.raw_stream.read(cap + 1), cap, where, cut)
     if record.rec_type == "resource":
         kind = record.rec_headers.get_header("Content-Type") or ""
-        return RawCapture(uri, 200, {"Content-Type": kind}, check_size(raw, cap, where, cut))
+        return CaptureResponse(uri, 200, {"Content-Type": kind}, check_size(raw, cap, where, cut))
     http = record.http_headers  # None for a revisit record without HTTP headers
     if http is None:
-        return RawCapture(uri, 0, {}, check_size(raw, cap, where, cut))
+        return CaptureResponse(uri, 0, {}, check_size(raw, cap, where, cut))
     code = http.get_statuscode() or ""
     status = int(code) if code.isdigit() else 0
     if "chunked" in (http.get_header("Transfer-Encoding") or "").lower():
         # warcio's reader keeps the bytes as they are where they turn out not to be chunked
         raw = ChunkedDataReader(BytesIO(raw)).read()
     body = decoded(raw, http.get_header("Content-Encoding") or "", cap, where, cut)
-    return RawCapture(uri, status, dict(http.headers), body)
+    return CaptureResponse(uri, status, dict(http.headers), body)
 
 
 def check_size(body: bytes, cap: int, where: str, cut: bool = False) -> bytes:

@@ -19,7 +19,7 @@ KEPT_FROM = (
 
 
 @dataclass(frozen=True)
-class KeptCapture:
+class WarcCapture:
     """A capture whose raw response is kept in a WARC file, with the article it gave (if any)."""
 
     id: int
@@ -58,26 +58,26 @@ def kept_files(conn: sqlite3.Connection, where: ExportFilter) -> list[str]:
     return [row[0] for row in conn.execute(sql, params)]
 
 
-def kept_captures(conn: sqlite3.Connection, file: str, where: ExportFilter) -> Iterator[KeptCapture]:
+def kept_captures(conn: sqlite3.Connection, file: str, where: ExportFilter) -> Iterator[WarcCapture]:
     """Give the captures under `where` kept in one WARC file, in file order."""
     clauses, params = filter_sql(where)
     sql = f"SELECT {KEPT_COLUMNS}{KEPT_FROM} AND p.warc_file = :file{clauses} ORDER BY p.warc_offset"
     for row in conn.execute(sql, {**params, "file": file}):
-        yield KeptCapture(*row)
+        yield WarcCapture(*row)
 
 
-def previous_response(conn: sqlite3.Connection, url: str, before_id: int) -> KeptCapture | None:
+def previous_response(conn: sqlite3.Connection, url: str, before_id: int) -> WarcCapture | None:
     """Give the newest kept 200 capture of `url` older than capture `before_id` (what a 304 revisits)."""
     sql = (
         f"SELECT {KEPT_COLUMNS}{KEPT_FROM} AND p.status = 200 AND coalesce(p.final_url, p.url) = ?"
         " AND p.id < ? ORDER BY p.id DESC LIMIT 1"
     )
     row = conn.execute(sql, (url, before_id)).fetchone()
-    return KeptCapture(*row) if row else None
+    return WarcCapture(*row) if row else None
 
 
 @dataclass(frozen=True)
-class QueuedRecord:
+class ImportedRecord:
     """A response or revisit record copied in by an import, waiting to be stored in date order."""
 
     date: str
@@ -105,7 +105,7 @@ class ImportQueue:
         self.conn.execute("BEGIN")
         self.size = 0
 
-    def add(self, record: QueuedRecord) -> None:
+    def add(self, record: ImportedRecord) -> None:
         """Queue one record."""
         self.conn.execute(
             "INSERT INTO queue VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -113,12 +113,12 @@ class ImportQueue:
         )
         self.size += 1
 
-    def in_date_order(self) -> Iterator[QueuedRecord]:
+    def in_date_order(self) -> Iterator[ImportedRecord]:
         """Give the queued records oldest first (file order among records of the same date)."""
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
         for row in self.conn.execute("SELECT * FROM queue ORDER BY date, seq"):
-            yield QueuedRecord(*row)
+            yield ImportedRecord(*row)
 
     def close(self) -> None:
         """Drop the queue and its temporary file."""

@@ -26,7 +26,7 @@ from archiver import __version__
 from archiver.errors import StoreError, WarcError
 from archiver.store import Archive
 from archiver.store.exports import ExportFilter, check_date
-from archiver.store.warcs import KeptCapture
+from archiver.store.warcs import WarcCapture
 from archiver.warc import dates
 from archiver.warc.reader import Damage, RecordHead, WarcMember, member_at, parse_head, parse_record, read_members
 from archiver.warc.wacz import Page, write_wacz
@@ -134,7 +134,7 @@ class Exporter:
         }
         self.writer.write_record(self.writer.create_warcinfo_record(name, info))
 
-    def export_file(self, file: str, captures: Iterable[KeptCapture]) -> None:
+    def export_file(self, file: str, captures: Iterable[WarcCapture]) -> None:
         """Copy the wanted captures of one kept WARC file, with their request records."""
         wanted = {c.warc_offset: c for c in captures}
         previous: Seen | None = None
@@ -164,7 +164,7 @@ class Exporter:
             except StoreError:
                 continue
 
-    def write_capture(self, capture: KeptCapture, seen: Seen) -> None:
+    def write_capture(self, capture: WarcCapture, seen: Seen) -> None:
         """Write one capture (a 304 as a revisit) and its metadata record."""
         date = valid_date(seen.head.date, capture.fetched_at)
         self.last_fetched = capture.fetched_at
@@ -190,7 +190,7 @@ class Exporter:
             self.out.write(gzip.compress(data, compresslevel=6, mtime=0))
         self.report.count(kind if kind in COPIED_KINDS else "response")
 
-    def write_revisit(self, capture: KeptCapture, seen: Seen, date: str) -> str | None:
+    def write_revisit(self, capture: WarcCapture, seen: Seen, date: str) -> str | None:
         """Write a 304 as a revisit of the URL's previous 200 capture; give its id (None: no such capture)."""
         before = self.archive.previous_response(capture.final_url, capture.id)
         if before is None:
@@ -223,7 +223,7 @@ class Exporter:
         self.report.revisits += 1
         return record.rec_headers.get_header("WARC-Record-ID")
 
-    def write_metadata(self, capture: KeptCapture, head: RecordHead, record_id: str, date: str) -> None:
+    def write_metadata(self, capture: WarcCapture, head: RecordHead, record_id: str, date: str) -> None:
         """Write the metadata record that links a capture to its article row."""
         fields = (
             f"capture-id: {capture.id}\r\ndecision: {capture.decision}\r\n"

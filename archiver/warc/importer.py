@@ -5,7 +5,7 @@ request, response and revisit record byte for byte into the archive's own
 `warcs/import-NNNNNN-….warc.gz` (so that captures point at it and re-extraction and
 export work on imports too) and queues the responses by WARC-Date. The second takes the
 queue oldest first, analyses pages in worker processes and stores them through the
-Ingester, so captures of one URL become article versions in time order. Damaged records
+Recorder, so captures of one URL become article versions in time order. Damaged records
 (cut short, corrupt, unparseable) are skipped and counted, never fatal.
 """
 
@@ -21,17 +21,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.crawl.ingest import Ingester
 from archiver.crawl.pool import pool_size
+from archiver.crawl.recorder import Recorder
 from archiver.errors import ConfigError, StoreError
 from archiver.extract.timeutil import now_iso
 from archiver.extract.urls import host_of
 from archiver.store import Archive
 from archiver.store.warcfiles import WarcWriter
-from archiver.store.warcs import ImportQueue, QueuedRecord
+from archiver.store.warcs import ImportedRecord, ImportQueue
 from archiver.warc import dates
+from archiver.warc.import_progress import NO_PROGRESS, Progress
 from archiver.warc.pages import BodyRefused, analysed, fetched_item, location_of
-from archiver.warc.progress import NO_PROGRESS, Progress
 from archiver.warc.reader import Damage, RecordHead, WarcMember, parse_head, parse_record, read_members
 
 CAPTURE_TYPES = ("response", "revisit", "resource")
@@ -235,7 +235,7 @@ def copy_member(
         raise CopyError(f"cannot write {writer.name}: {exc.strerror}", "check the --warc-dir folder") from exc
     if head.type in CAPTURE_TYPES:
         queue.add(
-            QueuedRecord(
+            ImportedRecord(
                 archive_date(date), queue.size, head.type, head.uri, location.file, location.offset, location.length
             )
         )
@@ -277,10 +277,10 @@ class SourceBook:
         self.archive = archive
         self.source = source
         self.files = files
-        self.ingesters: dict[str, Ingester] = {}
+        self.ingesters: dict[str, Recorder] = {}
 
-    def ingester_for(self, url: str) -> Ingester:
-        """Give the Ingester of the source of `url` (the --source, or its host)."""
+    def ingester_for(self, url: str) -> Recorder:
+        """Give the Recorder of the source of `url` (the --source, or its host)."""
         name = self.source or host_of(url)
         if name not in self.ingesters:
             self.archive.commit()
@@ -288,8 +288,8 @@ class SourceBook:
             self.archive.begin()
         return self.ingesters[name]
 
-    def open(self, name: str, url: str) -> Ingester:
-        """Give an Ingester for source `name`, adding the source if new and a crawls row for the import."""
+    def open(self, name: str, url: str) -> Recorder:
+        """Give an Recorder for source `name`, adding the source if new and a crawls row for the import."""
         now = now_iso()
         try:
             source = self.archive.source(name)
@@ -298,7 +298,7 @@ class SourceBook:
             home = f"{parts.scheme}://{parts.netloc}/"
             source = self.archive.ensure_source(name, home, {"url": home}, now)
         crawl_id = self.archive.start_crawl(source.id, now, {"import": self.files})
-        return Ingester(self.archive, source.id, crawl_id)
+        return Recorder(self.archive, source.id, crawl_id)
 
     def finish(self, status: str) -> None:
         """Close the import's crawls rows with their counts."""

@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 
 from archiver.crawl.analysis import PageAnalysis, analyze_safely
 from archiver.crawl.discovery import looks_like_feed, looks_like_sitemap
-from archiver.crawl.items import FetchedItem
+from archiver.crawl.items import CaptureItem
 from archiver.crawl.settings import DOWNLOAD_MAXSIZE  # an import is held to the crawl's size cap
 from archiver.errors import ExtractionError, StoreError
 from archiver.extract.urls import Scope, canonical
-from archiver.store.warcfiles import PayloadError, RawCapture, WarcLocation, read_capture
-from archiver.store.warcs import QueuedRecord
+from archiver.store.warcfiles import CaptureResponse, PayloadError, WarcLocation, read_capture
+from archiver.store.warcs import ImportedRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 
@@ -41,15 +41,15 @@ class BodyRefused(Verdict):
 
 
 @dataclass(frozen=True)
-class Analysed:
+class AnalysedCapture:
     """One queued record read back, with its verdict or its page analysis."""
 
-    entry: QueuedRecord
-    raw: RawCapture
+    entry: ImportedRecord
+    raw: CaptureResponse
     outcome: Verdict | PageAnalysis | ExtractionError
 
 
-def location_of(entry: QueuedRecord) -> WarcLocation:
+def location_of(entry: ImportedRecord) -> WarcLocation:
     """Give where a queued record was copied to."""
     return WarcLocation(entry.file, entry.offset, entry.length)
 
@@ -60,7 +60,7 @@ def content_type(headers: dict[str, str]) -> str:
     return value.split(";")[0].strip().lower()
 
 
-def verdict(entry: QueuedRecord, raw: RawCapture) -> Verdict | None:
+def verdict(entry: ImportedRecord, raw: CaptureResponse) -> Verdict | None:
     """Give the decision for a record that needs no analysis, or None for an HTML page to analyse."""
     status = raw.status
     if entry.type == "revisit" or status == 304:
@@ -72,7 +72,7 @@ def verdict(entry: QueuedRecord, raw: RawCapture) -> Verdict | None:
     return document_verdict(entry.uri, raw)
 
 
-def document_verdict(url: str, raw: RawCapture) -> Verdict | None:
+def document_verdict(url: str, raw: CaptureResponse) -> Verdict | None:
     """Give the decision for a 200 that is not an HTML page (robots.txt, feed, sitemap, other types)."""
     if urlsplit(url).path == "/robots.txt":
         return Verdict("discovery", "robots.txt")
@@ -90,10 +90,10 @@ def document_verdict(url: str, raw: RawCapture) -> Verdict | None:
     return None
 
 
-def fetched_item(done: Analysed) -> FetchedItem:
+def fetched_item(done: AnalysedCapture) -> CaptureItem:
     """Give the item the crawler would have made of this record, dated by its WARC-Date."""
     entry, raw, outcome = done.entry, done.raw, done.outcome
-    item = FetchedItem(
+    item = CaptureItem(
         url=entry.uri,
         final_url=entry.uri,
         status=capture_status(entry, raw),
@@ -112,7 +112,7 @@ def fetched_item(done: Analysed) -> FetchedItem:
     return item
 
 
-def capture_status(entry: QueuedRecord, raw: RawCapture) -> int:
+def capture_status(entry: ImportedRecord, raw: CaptureResponse) -> int:
     """Give the status a capture is filed under: a revisit of a 200 (or without HTTP headers) says the
     page is as before, so it is filed as a crawl's 304 is (never re-extracted, exported as a revisit)."""
     if entry.type == "revisit" and raw.status in (0, 200):
@@ -120,7 +120,7 @@ def capture_status(entry: QueuedRecord, raw: RawCapture) -> int:
     return raw.status
 
 
-def describe_page(item: FetchedItem, analysis: PageAnalysis) -> None:
+def describe_page(item: CaptureItem, analysis: PageAnalysis) -> None:
     """Fill in an analysed page's decision, article URL and off-site links as the spider does."""
     scope = Scope.for_urls([item.url])
     item.decision, item.reason, item.analysis = analysis.decision.kind, analysis.decision.reason, analysis
@@ -130,8 +130,8 @@ def describe_page(item: FetchedItem, analysis: PageAnalysis) -> None:
 
 
 def analysed(
-    entries: Iterable[QueuedRecord], folder: Path, executor: ProcessPoolExecutor, window: int, max_page_time: float
-) -> Iterator[Analysed | StoreError]:
+    entries: Iterable[ImportedRecord], folder: Path, executor: ProcessPoolExecutor, window: int, max_page_time: float
+) -> Iterator[AnalysedCapture | StoreError]:
     """Give each queued record analysed, in queue order, with at most `window` records in flight."""
     pending: deque = deque()
     for entry in entries:
@@ -139,14 +139,14 @@ def analysed(
             raw = read_capture(folder, location_of(entry), DOWNLOAD_MAXSIZE)
         except PayloadError as exc:
             # As the crawl records a response over its size cap: a capture row, skipped, no body.
-            pending.append((entry, RawCapture(entry.uri, 0, {}, b""), BodyRefused("skipped", exc.reason)))
+            pending.append((entry, CaptureResponse(entry.uri, 0, {}, b""), BodyRefused("skipped", exc.reason)))
         except StoreError as exc:
             pending.append(exc)
         except Exception as exc:  # an odd record must cost that record's body, not the import
             pending.append(
                 (
                     entry,
-                    RawCapture(entry.uri, 0, {}, b""),
+                    CaptureResponse(entry.uri, 0, {}, b""),
                     BodyRefused("skipped", f"unreadable body ({type(exc).__name__})"),
                 )
             )
@@ -160,16 +160,16 @@ def analysed(
         yield resolve(pending.popleft(), max_page_time)
 
 
-def resolve(slot, max_page_time: float) -> Analysed | StoreError:
+def resolve(slot, max_page_time: float) -> AnalysedCapture | StoreError:
     """Wait for one in-flight record's analysis."""
     if isinstance(slot, StoreError):
         return slot
     entry, raw, work = slot
     if not isinstance(work, Future):
-        return Analysed(entry, raw, work)
+        return AnalysedCapture(entry, raw, work)
     try:
-        return Analysed(entry, raw, work.result(timeout=max_page_time))
+        return AnalysedCapture(entry, raw, work.result(timeout=max_page_time))
     except FutureTimeout:
-        return Analysed(entry, raw, ExtractionError(entry.uri, f"extraction took over {max_page_time:g} s"))
+        return AnalysedCapture(entry, raw, ExtractionError(entry.uri, f"extraction took over {max_page_time:g} s"))
     except Exception as exc:  # a dead worker must cost one page, not the import
-        return Analysed(entry, raw, ExtractionError(entry.uri, f"{type(exc).__name__}: {exc}"))
+        return AnalysedCapture(entry, raw, ExtractionError(entry.uri, f"{type(exc).__name__}: {exc}"))

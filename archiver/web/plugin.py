@@ -10,7 +10,7 @@ from archiver.web.metadata import archive_metadata
 from archiver.web.tablefilters import EXPORT_NAMES
 
 
-def is_archive(datasette, name: str) -> bool:
+def serves_archive_file(datasette, name: str) -> bool:
     """Tell whether the database `name` is a file that may hold a News Archiver archive."""
     db = datasette.databases.get(name)
     return db is not None and db.path is not None and name not in ("_internal", "_memory")
@@ -18,7 +18,7 @@ def is_archive(datasette, name: str) -> bool:
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
-    names = [name for name in datasette.databases if is_archive(datasette, name)]
+    names = [name for name in datasette.databases if serves_archive_file(datasette, name)]
     merged = archive_metadata(names[0] if names else "archive")
     for name in names[1:]:
         merged["databases"].update(archive_metadata(name)["databases"])
@@ -29,7 +29,9 @@ def get_metadata(datasette, key, database, table):
 def register_routes(datasette):
     routes = views.ROUTES + csvexport.ROUTES + searchapi.ROUTES
     archives = [
-        db.path for name, db in datasette.databases.items() if is_archive(datasette, name) and file_is_archive(db.path)
+        db.path
+        for name, db in datasette.databases.items()
+        if serves_archive_file(datasette, name) and file_is_archive(db.path)
     ]
     # Our home page replaces Datasette's index only when an archive is served.
     return routes if archives else [r for r in routes if r[0] != r"^/$"]
@@ -53,7 +55,7 @@ def handle_exception(datasette, request, exception):
 @hookimpl
 def render_cell(value, database, datasette):
     # Datasette's table pages show archived names too: a cell with direction controls is isolated.
-    if isinstance(value, str) and is_archive(datasette, database):
+    if isinstance(value, str) and serves_archive_file(datasette, database):
         return render.isolated_cell(value)
     return None
 
@@ -61,13 +63,13 @@ def render_cell(value, database, datasette):
 @hookimpl
 def prepare_connection(conn, database, datasette):
     # The archive is served read-only: no write reaches it through Datasette, whatever plugin asks.
-    if is_archive(datasette, database):
+    if serves_archive_file(datasette, database):
         serve_read_only(conn)
 
 
 @hookimpl
 def table_actions(datasette, actor, database, table, request):
-    if table not in EXPORT_NAMES or not is_archive(datasette, database):
+    if table not in EXPORT_NAMES or not serves_archive_file(datasette, database):
         return []
 
     async def actions():
@@ -94,5 +96,5 @@ def table_actions(datasette, actor, database, table, request):
 
 @hookimpl
 def menu_links(datasette, actor, request):
-    names = [name for name in datasette.databases if is_archive(datasette, name)]
+    names = [name for name in datasette.databases if serves_archive_file(datasette, name)]
     return [{"href": f"/{name}/-/search", "label": f"Search {name}"} for name in names]

@@ -131,7 +131,7 @@ class DiffLine:
 
 
 @dataclass(frozen=True)
-class VersionDiff:
+class TextDiff:
     """The changes from one version of an article to the next."""
 
     old: int
@@ -149,13 +149,13 @@ def version_text(version: dict) -> list[str]:
     return head + paragraphs(version.get("body"))
 
 
-def version_diffs(versions: list[dict]) -> list[VersionDiff]:
+def version_diffs(versions: list[dict]) -> list[TextDiff]:
     """Give the diff between each pair of consecutive versions (paragraph by paragraph, context trimmed)."""
     diffs = []
     for old, new in zip(versions, versions[1:]):
         lines = difflib.unified_diff(version_text(old), version_text(new), lineterm="", n=1)
         kept = [DiffLine(line[0], line[1:]) for line in lines if line[:1] in "+- " and line[:3] not in ("---", "+++")]
-        diffs.append(VersionDiff(old["version"], new["version"], tuple(kept)))
+        diffs.append(TextDiff(old["version"], new["version"], tuple(kept)))
     return diffs
 
 

@@ -8,7 +8,7 @@ from datasette import hookimpl
 from markupsafe import Markup
 
 from archiver.web import attention, capture_view
-from archiver.web.plugin import is_archive
+from archiver.web.plugin import serves_archive_file
 
 SNIPPET = 200
 # Columns whose text can run to pages; a table page shows their start, the article page the whole.
@@ -119,7 +119,7 @@ def title_link(database: str, row, value) -> Markup | None:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if not is_archive(datasette, database):
+    if not serves_archive_file(datasette, database):
         return None
     if table is None:  # a canned query: its article_id column leads to the article page
         return article_link(database, "", row, value) if column == "article_id" else None

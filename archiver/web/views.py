@@ -64,7 +64,7 @@ async def archive_db(datasette, request, name: str | None = None):
     candidates = [name] if name else [n for n, db in datasette.databases.items() if db.path]
     for candidate in candidates:
         db = datasette.databases.get(candidate)
-        if db is not None and await db.execute_fn(queries.is_archive):
+        if db is not None and await db.execute_fn(queries.has_archive_tables):
             await datasette.ensure_permissions(request.actor, [("view-database", candidate), "view-instance"])
             return db
     raise NotFound("no News Archiver archive here")

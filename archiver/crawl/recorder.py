@@ -5,16 +5,16 @@ The Scrapy pipeline, WARC import, re-extraction and the Redis ingester all store
 
 from __future__ import annotations
 
-from archiver.crawl.items import FetchedItem, SkippedItem
+from archiver.crawl.items import CaptureItem, SkippedItem
 from archiver.crawl.render_records import render_record
-from archiver.store import Archive, CaptureRecord, CrawlCounts
+from archiver.store import Archive, CaptureRow, CrawlCounts
 from archiver.store.warcfiles import WarcLocation
 
 
-def capture_record(item: FetchedItem, decision: str, location: WarcLocation | None) -> CaptureRecord:
+def capture_record(item: CaptureItem, decision: str, location: WarcLocation | None) -> CaptureRow:
     """Give the captures row of a fetched response."""
     lower = {k.lower(): v for k, v in item.headers.items()}
-    return CaptureRecord(
+    return CaptureRow(
         url=item.url,
         final_url=item.final_url,
         status=item.status,
@@ -32,7 +32,7 @@ def capture_record(item: FetchedItem, decision: str, location: WarcLocation | No
     )
 
 
-class Ingester:
+class Recorder:
     """Store the items of one crawl run into an open archive and keep the run's counts.
 
     Call its methods inside `archive.batch()` or between `archive.begin()` and `archive.commit()`.
@@ -45,7 +45,7 @@ class Ingester:
         self.counts = counts or CrawlCounts()
         self.stored_urls: set[str] = set()
 
-    def store(self, item: FetchedItem | SkippedItem, location: WarcLocation | None = None) -> None:
+    def store(self, item: CaptureItem | SkippedItem, location: WarcLocation | None = None) -> None:
         """Store one item: a skip record, or a fetched response with its article."""
         if isinstance(item, SkippedItem):
             self.store_skip(item)
@@ -58,12 +58,12 @@ class Ingester:
             self.counts.errors += 1
         else:
             self.counts.skip(item.reason)
-        record = CaptureRecord(
+        record = CaptureRow(
             url=item.url, fetched_at=item.fetched_at, decision=item.decision, reason=item.reason, status=item.status
         )
         self.archive.add_capture(self.crawl_id, self.source_id, record)
 
-    def store_fetch(self, item: FetchedItem, location: WarcLocation | None) -> None:
+    def store_fetch(self, item: CaptureItem, location: WarcLocation | None) -> None:
         """Record a fetched response and store its article when it is one."""
         self.counts.fetched += 1
         decision = item.decision
@@ -84,7 +84,7 @@ class Ingester:
         elif decision == "not_modified" and self.archive.touch_article(item.url, capture_id, item.fetched_at):
             self.counts.articles_unchanged += 1  # a 304 of an archived article: the article is unchanged
 
-    def count_decision(self, item: FetchedItem, decision: str) -> None:
+    def count_decision(self, item: CaptureItem, decision: str) -> None:
         if decision == "not_modified":
             self.counts.not_modified += 1
         elif decision == "error":
