@@ -62,6 +62,7 @@ COUNTRY_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_ADDRESS_LINE = 80
+MAX_ADDRESS_SCAN = 60  # last lines of the footer searched for a postal address
 MAX_ORG_LINE = 80
 
 
@@ -237,5 +238,8 @@ def extract_footer(tree: HtmlElement, structured: StructuredData, elements: list
     copyright = copyright_line(lines)
     names = structured_org(structured, tree)
     org = names.legal or copyright_holder(copyright) or legal_name_line(lines) or names.name
-    address = structured_address(structured, tree) or address_element(elements) or address_from_lines(lines)
+    # A footer's postal address sits in its last lines; a footer found as "the last block with a
+    # copyright line" can be long, and reading every line of it for an address cost a fifth of a page.
+    tail = lines[-MAX_ADDRESS_SCAN:]
+    address = structured_address(structured, tree) or address_element(elements) or address_from_lines(tail)
     return Footer(org=org, address=address, copyright=copyright, text="\n".join(lines) or None)
