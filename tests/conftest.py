@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli, served
+from tests.helpers import CHROMIUM_ARGS, require, run_cli, served
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +32,15 @@ def served_archive(crawled_archive):
     """A running `archiver serve` over the crawled demo archive; gives its base URL."""
     with served(crawled_archive) as server:
         yield server.base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download), for one test module."""
+    chromium = require("/usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

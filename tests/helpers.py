@@ -25,6 +25,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVER = str(Path(sys.executable).with_name("archiver"))
+# Chromium as root, with no network but loopback: no sandbox, no background requests.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
 
 
 def require(tool: str) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT, require, run_cli, served
+from .helpers import ROOT, run_cli, served
 from .test_datasette import build_archive
 
 pytestmark = pytest.mark.browser
@@ -22,19 +22,6 @@ def archive_db(tmp_path_factory) -> Path:
 def site(archive_db):
     with served(archive_db) as server:
         yield server.base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require("/usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

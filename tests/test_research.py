@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT, require, run_cli, served
+from .helpers import ROOT, run_cli, served
 from .test_datasette import get
 
 pytestmark = pytest.mark.xdist_group("research")
@@ -186,19 +186,6 @@ def test_search_separates_article_authors_from_commenters(base, demo_db):
 
 
 # --- in Chromium -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require("/usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
