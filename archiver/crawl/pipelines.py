@@ -9,7 +9,7 @@ from pathlib import Path
 from scrapy import signals
 
 from archiver.crawl.items import CaptureItem
-from archiver.crawl.recorder import Recorder
+from archiver.crawl.recorder import Recorder, write_exchange
 from archiver.crawl.render_records import write_render
 from archiver.errors import StoreError
 from archiver.extract.timeutil import now_iso
@@ -94,15 +94,7 @@ class ArchivePipeline:
         self.archive.begin()
         location = None
         if isinstance(item, CaptureItem):
-            location = self.warc.write_exchange(
-                item.final_url,
-                item.request_headers,
-                item.status,
-                item.headers,
-                item.body,
-                item.fetched_at,
-                item.body_sha256,
-            )
+            location = write_exchange(self.warc, item)
             if item.render is not None:
                 item.render_dom_at = write_render(self.warc, item.render)
             self.archive.queue(self.ingester.crawl_id, item.discovered)

@@ -93,3 +93,11 @@ class Recorder:
             self.counts.skip("duplicate")
         elif decision == "skipped":
             self.counts.skip(item.reason.split(" (")[0])
+
+
+def write_exchange(warc, item: CaptureItem) -> WarcLocation:
+    """Give where the item's request and response were written in `warc` (a WarcWriter), its body's
+    digest computed once for the capture row and the WARC record alike."""
+    return warc.write_exchange(
+        item.final_url, item.request_headers, item.status, item.headers, item.body, item.fetched_at, item.body_sha256
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 import redis
 
 from archiver.crawl.items import CaptureItem
-from archiver.crawl.recorder import Recorder
+from archiver.crawl.recorder import Recorder, write_exchange
 from archiver.crawl.settings import ARCHIVER_SETTINGS
 from archiver.distributed import PROCESSING_KEY, RESULTS_KEY, RUNS_KEY, RedisKeys
 from archiver.distributed.leases import requeue_expired
@@ -147,15 +147,7 @@ class RedisIngester:
             return
         location = None
         if isinstance(item, CaptureItem):
-            location = state.warc.write_exchange(
-                item.final_url,
-                item.request_headers,
-                item.status,
-                item.headers,
-                item.body,
-                item.fetched_at,
-                item.body_sha256,
-            )
+            location = write_exchange(state.warc, item)
         state.ingester.store(item, location)
         self.tally.stored += 1
 
