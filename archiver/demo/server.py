@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from archiver.demo.background import BackgroundServer
 from archiver.demo.site import DemoSite
 from archiver.demo.widget_server import WidgetServer
 
@@ -108,25 +109,17 @@ class DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class DemoServer:
+class DemoServer(BackgroundServer):
     """The demo site served in a background thread; use as a context manager or call close()."""
 
     def __init__(self, edition: int = 1, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
         self.verbose = verbose
         self.requests = RequestLog()
-        self.httpd = DemoHTTPServer((host, port), DemoHandler)
+        super().__init__(DemoHTTPServer((host, port), DemoHandler), "demo-site")
         self.httpd.demo = self  # type: ignore[attr-defined]
-        shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
-        self.url = f"http://{shown}:{self.httpd.server_address[1]}/"
         # The comment widget lives on a server of its own, as a widget vendor's does.
         self.widgets = WidgetServer(lambda: self.site.articles, host)
         self.site = DemoSite(edition, self.url, self.widgets.url)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        """Give the TCP port the server listens on."""
-        return self.httpd.server_address[1]
 
     @property
     def edition(self) -> int:
@@ -143,24 +136,13 @@ class DemoServer:
         """Start serving in a daemon thread and give the server back."""
         self.site.warm()
         self.widgets.start()
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-site", daemon=True)
-        self._thread.start()
+        self.serve()
         return self
 
     def close(self) -> None:
-        """Stop serving and release the port."""
-        if self._thread is not None:
-            self.httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.httpd.server_close()
+        """Stop serving, the widget host too, and release the ports."""
+        super().close()
         self.widgets.close()
-
-    def __enter__(self) -> DemoServer:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
 
 def serve_demo(edition: int = 1, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> DemoServer:

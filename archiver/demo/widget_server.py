@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from archiver.demo.background import BackgroundServer
 from archiver.demo.model import Article
 from archiver.demo.widget import WidgetApp
 
@@ -38,28 +38,16 @@ class WidgetHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class WidgetServer:
+class WidgetServer(BackgroundServer):
     """The widget server in a background thread; `paths` lists every path requested, in order."""
 
     def __init__(self, articles: Callable[[], list[Article]], host: str = "127.0.0.1", port: int = 0):
         self.app = WidgetApp(articles)
         self.paths: list[str] = []
-        self.httpd = WidgetHTTPServer((host, port), WidgetHandler)
+        super().__init__(WidgetHTTPServer((host, port), WidgetHandler), "demo-widget")
         self.httpd.widgets = self  # type: ignore[attr-defined]
-        shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
-        self.url = f"http://{shown}:{self.httpd.server_address[1]}/"
-        self._thread: threading.Thread | None = None
 
     def start(self) -> WidgetServer:
         """Start serving in a daemon thread and give the server back."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-widget", daemon=True)
-        self._thread.start()
+        self.serve()
         return self
-
-    def close(self) -> None:
-        """Stop serving and release the port."""
-        if self._thread is not None:
-            self.httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.httpd.server_close()
