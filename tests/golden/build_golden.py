@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.demo.seed import PARAGRAPHS as SEED_PARAGRAPHS
+
 HERE = Path(__file__).parent
 SEED_URL = "https://disinfo.example.org/2026/01/24/petro-optimistic-white-house-meeting-trump/"
 SEED_TITLE = "Colombian President Petro Optimistic About Upcoming White House Meeting with Trump"
@@ -29,20 +31,8 @@ ABOUT = (
     "advanced monitoring tools, and coordinated response strategies."
 )
 FACT_CHECK = "Verify the accuracy of this article using The Disinformation Commission analysis and real-time sources."
-PARAGRAPHS = (
-    "Colombian President Gustavo Petro expressed optimism Friday about his scheduled February 3 meeting with U.S. President Donald Trump, signaling a remarkable improvement in bilateral relations after months of diplomatic tensions between the two nations.",
-    "“The talks are going well,” Petro stated in a brief message on social media platform X, referencing an announcement from Colombia’s foreign ministry regarding preparations for the high-level encounter.",
-    "The upcoming White House meeting represents a dramatic shift in U.S.-Colombia relations. Just months ago, Washington threatened to revoke Petro’s visa following his criticism of U.S. foreign policy at a New York rally. The U.S. had also imposed sanctions on Petro and his family over unproven drug-trafficking allegations, creating one of the most serious diplomatic rifts between the two traditionally allied nations in recent years.",
-    "In a sign of warming ties, Colombian Foreign Minister Rosa Villavicencio and U.S. Secretary of State Marco Rubio held what officials described as a cordial call to finalize meeting preparations. During Friday’s exchange, Rubio assured that President Petro would receive full diplomatic guarantees for his visit to Washington, according to Tommy Pigott, a State Department spokesman.",
-    "Both governments have indicated the meeting will focus on “common priorities” rather than recent disagreements. The agenda is expected to include discussions on bilateral trade, joint economic opportunities, and regional security concerns. Officials also anticipate conversations about strengthening cooperation against transnational organized crime, a persistent challenge for both nations.",
-    "The diplomatic thaw began in early January when Trump accepted a phone call from Petro, who reportedly called to “explain the drug situation and other disagreements we’ve had,” according to the U.S. president. That conversation apparently laid the groundwork for next month’s in-person meeting.",
-    "Despite this progress, the United States continues to express concerns about Colombia’s internal security situation. Jennifer Locetta, U.S. deputy ambassador to the United Nations, told the U.N. Security Council on Friday that while Trump and Petro are engaging in “productive conversations,” the United States remains “deeply concerned about instability, violence, and illicit drug cultivation and trafficking” in Colombia.",
-    "Locetta specifically criticized Petro’s approach to negotiations with armed groups, suggesting that pausing combat operations and reducing coca eradication efforts while pursuing peace talks has inadvertently strengthened these groups’ positions. Her comments came during a quarterly Security Council review of the implementation of Colombia’s peace agreement with the former FARC guerrilla group.",
-    "Colombia remains a crucial U.S. ally in South America and has historically received billions in U.S. aid to combat drug trafficking and leftist insurgencies. Petro, Colombia’s first leftist president, has sought to reshape this relationship since taking office in 2022, emphasizing climate change cooperation and new approaches to drug policy over traditional security-focused priorities.",
-    "The upcoming meeting carries significant implications for regional politics, as both nations seek to navigate their relationship amid shifting political dynamics throughout Latin America. Analysts suggest that despite ideological differences, pragmatic cooperation on shared concerns could emerge from the talks.",
-    "Economic matters are likely to feature prominently in discussions, as Colombia faces substantial economic challenges including high inflation and unemployment. The U.S. remains Colombia’s largest trading partner, with bilateral trade exceeding $31 billion annually according to recent data.",
-    "The February meeting will be closely watched by regional observers as an indicator of potential shifts in U.S. policy toward Latin America under the current administration.",
-)
+# The seed article's text, as the demo site serves it.
+PARAGRAPHS = SEED_PARAGRAPHS
 
 # (author, text) pairs: ten threads of a comment and its one reply, as on the seed page;
 # names the seed page does not show are invented.
@@ -160,7 +150,7 @@ def wp_comment(c: SeedComment, children: str = "") -> str:
     """Give one comment in WordPress core markup (li.comment, article.comment-body)."""
     depth = 2 if c.parent else 1
     kids = f'<ol class="children">{children}</ol>' if children else ""
-    return f"""<li id="comment-{c.number}" class="comment {'odd alt' if c.number % 2 else 'even'} depth-{depth}">
+    return f"""<li id="comment-{c.number}" class="comment {"odd alt" if c.number % 2 else "even"} depth-{depth}">
 <article id="div-comment-{c.number}" class="comment-body">
 <footer class="comment-meta"><div class="comment-author vcard"><img alt="" src="/avatar.png" class="avatar avatar-50" height="50" width="50">
 <b class="fn">{esc(c.author)}</b> <span class="says">on</span></div>
@@ -214,7 +204,7 @@ def wordpress_seed() -> str:
 </div>
 <footer id="colophon" class="site-footer">
 <div class="footer-widgets"><div class="footer-about"><p>{ABOUT}</p></div>
-<div class="footer-company"><h4>Company</h4><p>{ORG}<br>{'<br>'.join(ADDRESS_LINES)}</p></div></div>
+<div class="footer-company"><h4>Company</h4><p>{ORG}<br>{"<br>".join(ADDRESS_LINES)}</p></div></div>
 <div class="site-info">{esc(COPYRIGHT)}</div>
 </footer>
 </body></html>
@@ -261,7 +251,7 @@ def custom_seed() -> str:
 </main>
 <footer class="global-footer" role="contentinfo">
 <div class="gf-col"><p>{ABOUT}</p></div>
-<div class="gf-col"><h5>Company</h5><ul><li>{ORG}</li>{''.join(f'<li>{line}</li>' for line in ADDRESS_LINES)}</ul></div>
+<div class="gf-col"><h5>Company</h5><ul><li>{ORG}</li>{"".join(f"<li>{line}</li>" for line in ADDRESS_LINES)}</ul></div>
 <p class="gf-legal">{esc(COPYRIGHT)}</p>
 </footer>
 </body></html>
@@ -281,7 +271,9 @@ def magazine_comment(c: SeedComment, children: str = "") -> str:
 def magazine_seed() -> str:
     """Give the seed article as a magazine theme renders it (microdata org footer, related posts)."""
     comments = seed_comments()
-    threads = "\n".join(magazine_comment(top, magazine_comment(reply)) for top, reply in zip(comments[::2], comments[1::2]))
+    threads = "\n".join(
+        magazine_comment(top, magazine_comment(reply)) for top, reply in zip(comments[::2], comments[1::2])
+    )
     related = "".join(
         f'<div class="td-module"><h3 class="entry-title"><a href="/2026/01/{n}/">{t}</a></h3><span class="td-date">January {n}, 2026</span></div>'
         for n, t in ((20, "Venezuela Opposition Calls for New Talks"), (21, "Brazil and Argentina Sign Energy Pact"), (22, "Chile Braces for Copper Price Slump"))
@@ -437,12 +429,12 @@ def drupal_family() -> str:
         kids = f'<div class="indented">{kids}</div>' if kids else ""
         return f"""<a id="comment-{c.ident}"></a>
 <div class="comment comment-by-anonymous clearfix"><div class="attribution"><span class="username">{esc(c.author)}</span></div>
-<div class="submitted"><span class="comment-date">{c.shown.replace(' at', '')}</span></div>
+<div class="submitted"><span class="comment-date">{c.shown.replace(" at", "")}</span></div>
 <div class="content"><div class="field-name-comment-body"><p>{esc(c.text)}</p></div>
 <ul class="links inline"><li class="comment-reply"><a href="/comment/reply/7/{c.ident}">reply</a></li></ul></div></div>{kids}"""
 
     section = f"""<div id="comments" class="comment-wrapper"><h2 class="title">Comments</h2>
-{''.join(block(c) for c in children_of(None))}
+{"".join(block(c) for c in children_of(None))}
 <h2 class="title comment-form">Add new comment</h2><form class="comment-form" id="comment-form"><textarea></textarea></form></div>"""
     return family_page(section)
 
@@ -452,14 +444,18 @@ def blogger_family() -> str:
 
     def item(c: FamilyComment) -> str:
         kids = "".join(item(k) for k in children_of(c.ident))
-        kids = f'<div class="comment-replies"><div class="comment-thread inline-thread"><ol>{kids}</ol></div></div>' if kids else ""
+        kids = (
+            f'<div class="comment-replies"><div class="comment-thread inline-thread"><ol>{kids}</ol></div></div>'
+            if kids
+            else ""
+        )
         return f"""<li class="comment" id="c10{c.ident}"><div class="avatar-image-container"><img src="/b.png"></div>
 <div class="comment-block"><div class="comment-header"><cite class="user"><a href="https://www.blogger.com/profile/1">{esc(c.author)}</a></cite>
-<span class="icon user"></span><span class="datetime secondary-text"><a rel="nofollow" href="#c10{c.ident}">{c.shown.replace(' am', ' AM').replace(' pm', ' PM')}</a></span></div>
+<span class="icon user"></span><span class="datetime secondary-text"><a rel="nofollow" href="#c10{c.ident}">{c.shown.replace(" am", " AM").replace(" pm", " PM")}</a></span></div>
 <p class="comment-content">{esc(c.text)}</p><span class="comment-actions secondary-text"><a class="comment-reply" target="_self">Reply</a></span></div>{kids}</li>"""
 
     section = f"""<div class="comments" id="comments"><h4>5 comments:</h4><div class="comments-content">
-<div class="comment-thread toplevel-thread"><ol id="top-ra">{''.join(item(c) for c in children_of(None))}</ol></div></div>
+<div class="comment-thread toplevel-thread"><ol id="top-ra">{"".join(item(c) for c in children_of(None))}</ol></div></div>
 <div class="comment-footer"><a href="https://www.blogger.com/comment.g">Post a Comment</a></div></div>"""
     return family_page(section)
 
@@ -489,7 +485,9 @@ def microdata_family() -> str:
 <meta itemprop="dateCreated" content="{c.iso}"><span>{c.shown}</span></p>
 <div itemprop="text"><p>{esc(c.text)}</p></div>{kids}</div>"""
 
-    section = f"""<section class="notes"><h2>Readers’ notes</h2>{''.join(item(c) for c in children_of(None))}</section>"""
+    section = (
+        f"""<section class="notes"><h2>Readers’ notes</h2>{"".join(item(c) for c in children_of(None))}</section>"""
+    )
     return family_page(section)
 
 
@@ -538,7 +536,7 @@ def usercomments_family() -> str:
 <span class="reply"><a rel="nofollow" class="comment-reply-link" href="#comment-{c.ident}">Reply</a></span></div></div>{kids}</div>"""
 
     section = f"""<div class="post-comments" id="comments"><div class="post-title-box"><h4>5 comments</h4></div>
-<div class="comments">{''.join(block(c) for c in children_of(None))}</div>
+<div class="comments">{"".join(block(c) for c in children_of(None))}</div>
 <div id="respond" class="comment-respond"><h3>Leave a Comment</h3><form id="commentform" class="comment-form"><textarea placeholder="Your Comment"></textarea></form></div></div>"""
     aside = '<div class="sidebar-widgets"><aside class="widget"><h3>Popular</h3><ul><li><a href="/x">Tram line delayed</a></li></ul></aside></div>'
     return family_page(section, aside=aside, page_class="container container-single theme_sidebar sticky-sidebar")
@@ -616,7 +614,7 @@ def bem_family() -> str:
     section = f"""<div class="article-comments"><section class="comments grid-item-12"><div class="comments__title"><h2>Comments</h2>
 <meta itemprop="commentCount" content="5"><span class="comments__title-total">5</span></div>
 <div class="comments-send-form"><form class="comments-send-form__block"><span class="comments-send-form__nick">Guest</span><textarea name="comment"></textarea><button type="submit">Send</button></form></div>
-<ul class="comments__list">{''.join(item(c) for c in children_of(None))}</ul></section></div>"""
+<ul class="comments__list">{"".join(item(c) for c in children_of(None))}</ul></section></div>"""
     return family_page(section)
 
 
@@ -624,7 +622,9 @@ def bem_expected(url: str) -> dict:
     """Give the expected extraction of the BEM thread (dates carry the page's +01:00 offset)."""
     expected = family_expected(url, hashed_id)
     by_ident = {c.ident: c for c in FAMILY_COMMENTS}
-    shifted = {c.ident: FamilyComment(c.ident, c.parent, c.author, c.iso + "+01:00", c.shown, c.text) for c in FAMILY_COMMENTS}
+    shifted = {
+        c.ident: FamilyComment(c.ident, c.parent, c.author, c.iso + "+01:00", c.shown, c.text) for c in FAMILY_COMMENTS
+    }
     for entry, c in zip(expected["comments"], FAMILY_COMMENTS):
         entry["id"] = hashed_id(shifted[c.ident])
         entry["parent"] = hashed_id(shifted[by_ident[c.parent].ident]) if c.parent else None
