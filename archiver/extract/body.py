@@ -23,6 +23,14 @@ UNREAD_TAGS = (
 # Less text than this from trafilatura's own extractor is checked against its fallbacks: four
 # times what it calls too short an extraction (MIN_EXTRACTED_SIZE) leaves room for a partial one.
 MIN_ALONE_CHARS = 1000
+# A short paragraph at either end of the body that asks the reader to sign up, subscribe or share
+# is the site's promotion around the article (newsletter, print subscription, share prompt).
+CALL_TO_ACTION_RE = re.compile(
+    r"\b(sign up|subscribe|subscription|newsletters?|click here|share (it|this)( story| article)? with)\b",
+    re.IGNORECASE,
+)
+MAX_CALL_CHARS = 300
+EDGE_PARAGRAPHS = 3
 # Posts quoted from social networks in the article: part of what the article says, but
 # trafilatura drops most of them as link-dense boxes.
 EMBED_CLASSES = frozenset(["twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed"])
@@ -146,4 +154,24 @@ def extract_body(tree: HtmlElement, url: str, title: str | None, comment_texts: 
     paragraphs += continued_chunks(tree, paragraphs)
     paragraphs = embedded_posts(tree, paragraphs)
     kept = [p for p in paragraphs if keep_paragraph(p, title_words, comment_words)]
-    return "\n\n".join(kept)
+    return "\n\n".join(without_calls_to_action(kept))
+
+
+def is_call_to_action(paragraph: str) -> bool:
+    """Tell whether a paragraph is a short promotion asking the reader to act (not a list item:
+    steps of a how-to say "sign up" too)."""
+    if len(paragraph) > MAX_CALL_CHARS or paragraph.startswith(("-", "*", "•")):
+        return False
+    return bool(CALL_TO_ACTION_RE.search(paragraph))
+
+
+def without_calls_to_action(paragraphs: list[str]) -> list[str]:
+    """Give the paragraphs without the calls to action among the first and last few.
+
+    Only at the ends, where sites put them, and only in a body long enough to have ends of
+    its own: in the middle such words are the article's."""
+    count = len(paragraphs)
+    if count <= 2 * EDGE_PARAGRAPHS:
+        return paragraphs
+    edge = lambda index: index < EDGE_PARAGRAPHS or index >= count - EDGE_PARAGRAPHS  # noqa: E731
+    return [p for i, p in enumerate(paragraphs) if not (edge(i) and is_call_to_action(p))]

@@ -29,6 +29,7 @@ LINK_LABEL_RE = re.compile(
 )
 MAX_LINK_LINE_CHARS = 200
 LINKED_SHARE = 0.6
+CARD_LINKED_SHARE = 0.8
 # Labels of the widgets around an article, in the languages the archive reads.
 UI_LABEL_RE = re.compile(
     r"^\W*(listen to (this|the) (article|story)|listen( now)?$|audio version|text[- ]to[- ]speech|play audio"
@@ -110,6 +111,32 @@ def is_link_line(element: HtmlElement) -> bool:
     return linked >= LINKED_SHARE * len(LINK_LABEL_RE.sub("", text, count=1))
 
 
+def is_link_card(element: HtmlElement) -> bool:
+    """Tell whether an element is a card of links: two or more, making most of its text."""
+    links = element.findall(".//a")
+    if len(links) < 2:
+        return False
+    linked = sum(len(a.text_content().strip()) for a in links)
+    return linked >= CARD_LINKED_SHARE * len(element.text_content().strip())
+
+
+def paragraph_cards(tree: HtmlElement) -> list[HtmlElement]:
+    """Give the cards of links with an image inside paragraphs: a person's or a topic's hover card
+    (picture, name, their latest stories), hidden until the mouse is on a name in the sentence,
+    whose text would otherwise run into the paragraph's. The outermost one below the paragraph."""
+    cards = []
+    for image in tree.iter("img"):
+        card = None
+        for ancestor in image.iterancestors():
+            if ancestor.tag == "p":
+                cards += [card] if card is not None else []
+                break
+            if ancestor.tag in NEVER_NOISE_TAGS:
+                break
+            card = ancestor if is_link_card(ancestor) else card
+    return list(dict.fromkeys(cards))
+
+
 def link_lines(tree: HtmlElement) -> list[HtmlElement]:
     """Give the in-article paragraphs that only point readers to other stories."""
     return [
@@ -178,7 +205,7 @@ def noise_elements(tree: HtmlElement, marked: MarkedElements) -> list[HtmlElemen
         for e in matching_marked(marked, NOISE_WORD_RE)
         if tag_of(e) not in NEVER_NOISE_TAGS and NOISE_RE.search(marker_text(e))
     ]
-    candidates += player_elements(tree) + link_lines(tree)
+    candidates += player_elements(tree) + link_lines(tree) + paragraph_cards(tree)
     body = tree.find("body")
     page_text = (body if body is not None else tree).text_content()
     candidates += labelled_widgets(tree, page_text)
