@@ -30,6 +30,8 @@ LINK_LABEL_RE = re.compile(
 MAX_LINK_LINE_CHARS = 200
 LINKED_SHARE = 0.6
 CARD_LINKED_SHARE = 0.8
+# Where the search for a card around an image stops: the paragraph itself, or a box that is never noise.
+CARD_ENDS = frozenset(["p", "html", "body", "main", "article", "h1"])
 # Labels of the widgets around an article, in the languages the archive reads.
 UI_LABEL_RE = re.compile(
     r"^\W*(listen to (this|the) (article|story)|listen( now)?$|audio version|text[- ]to[- ]speech|play audio"
@@ -123,18 +125,19 @@ def is_link_card(element: HtmlElement) -> bool:
 def paragraph_cards(tree: HtmlElement) -> list[HtmlElement]:
     """Give the cards of links with an image inside paragraphs: a person's or a topic's hover card
     (picture, name, their latest stories), hidden until the mouse is on a name in the sentence,
-    whose text would otherwise run into the paragraph's. The outermost one below the paragraph."""
+    whose text would otherwise run into the paragraph's. The innermost box around the image that
+    is a card, so that the name in the sentence stays."""
     cards = []
     for image in tree.iter("img"):
-        card = None
-        for ancestor in image.iterancestors():
-            if ancestor.tag == "p":
-                cards += [card] if card is not None else []
-                break
-            if ancestor.tag in NEVER_NOISE_TAGS:
-                break
-            card = ancestor if is_link_card(ancestor) else card
+        card = next((a for a in image.iterancestors() if a.tag in CARD_ENDS or is_link_card(a)), None)
+        if card is not None and card.tag not in CARD_ENDS and is_inside_paragraph(card):
+            cards.append(card)
     return list(dict.fromkeys(cards))
+
+
+def is_inside_paragraph(element: HtmlElement) -> bool:
+    """Tell whether an element is inside a <p> (before any box that is never noise)."""
+    return next((a.tag == "p" for a in element.iterancestors() if a.tag == "p" or a.tag in NEVER_NOISE_TAGS), False)
 
 
 def link_lines(tree: HtmlElement) -> list[HtmlElement]:
