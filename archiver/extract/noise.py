@@ -30,8 +30,6 @@ LINK_LABEL_RE = re.compile(
 MAX_LINK_LINE_CHARS = 200
 LINKED_SHARE = 0.6
 CARD_LINKED_SHARE = 0.8
-# Where the search for a card around an image stops: the paragraph itself, or a box that is never noise.
-CARD_ENDS = frozenset(["p", "html", "body", "main", "article", "h1"])
 # Labels of the widgets around an article, in the languages the archive reads.
 UI_LABEL_RE = re.compile(
     r"^\W*(listen to (this|the) (article|story)|listen( now)?$|audio version|text[- ]to[- ]speech|play audio"
@@ -129,15 +127,21 @@ def paragraph_cards(tree: HtmlElement) -> list[HtmlElement]:
     is a card, so that the name in the sentence stays."""
     cards = []
     for image in tree.iter("img"):
-        card = next((a for a in image.iterancestors() if a.tag in CARD_ENDS or is_link_card(a)), None)
-        if card is not None and card.tag not in CARD_ENDS and is_inside_paragraph(card):
-            cards.append(card)
+        card = next((box for box in boxes_in_paragraph(image) if is_link_card(box)), None)
+        cards += [card] if card is not None else []
     return list(dict.fromkeys(cards))
 
 
-def is_inside_paragraph(element: HtmlElement) -> bool:
-    """Tell whether an element is inside a <p> (before any box that is never noise)."""
-    return next((a.tag == "p" for a in element.iterancestors() if a.tag == "p" or a.tag in NEVER_NOISE_TAGS), False)
+def boxes_in_paragraph(element: HtmlElement) -> list[HtmlElement]:
+    """Give the ancestors of an element below the <p> it is in, innermost first (none when it is in no <p>)."""
+    boxes = []
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "p":
+            return boxes
+        if ancestor.tag in NEVER_NOISE_TAGS:
+            return []
+        boxes.append(ancestor)
+    return []
 
 
 def link_lines(tree: HtmlElement) -> list[HtmlElement]:
