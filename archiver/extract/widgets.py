@@ -158,7 +158,7 @@ COUNT_TEXT_RE = re.compile(
     r"|(?:comments?|kommentare|commentaires|comentarios|commenti|reacties)\s*\((\d[\d,.]*)\))$",
     re.IGNORECASE,
 )
-COUNT_XPATH = "//h1|//h2|//h3|//h4|//h5|//h6|//button|//a[starts-with(@href, '#')]"
+COUNT_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "button", "a")
 # The reply form's parts (WordPress's comment-reply.js, a comment editor or form in an iframe) load
 # no comments: the comments themselves are elsewhere.
 NOT_A_LOADER_RE = re.compile(r"comment-reply(\.min)?\.js|comment[-_]?(form|editor)|reply[-_]?form", re.IGNORECASE)
@@ -166,7 +166,6 @@ FORM_CONTROLS = frozenset(["a", "span", "button", "li", "script", "textarea", "i
 CLOSED_MARKER_RE = re.compile(r"(^|[-_ .#])comments?[-_]?closed([-_ .#]|$)")
 MAX_NOTICE_CHARS = 200
 MAX_EVIDENCE = 4
-SCRIPT_URLS = "//script/@src | //iframe/@src | //iframe/@data-src | //script/@data-src | //link[@rel='preload']/@href"
 
 
 @dataclass(frozen=True)
@@ -179,6 +178,7 @@ class PageSigns:
     elements: tuple[HtmlElement, ...]
     inline: str
     tree: HtmlElement
+    marked: MarkedElements
 
     @cached_property
     def url_paths(self) -> tuple[tuple[str, str], ...]:
@@ -191,12 +191,18 @@ class PageSigns:
         a page with no comment and no known widget needs them)."""
         return notice_texts(self.tree)
 
+    @cached_property
+    def product_elements(self) -> tuple[HtmlElement, ...]:
+        """Give the elements that carry some product's id, class, tag or attribute (most pages: none)."""
+        return tuple(e for e in self.elements if has_product_markup(e))
+
     @property
     def loading(self) -> tuple[str, ...]:
         """Give the texts a widget shows until its comments have loaded."""
         return tuple(t for t in self.notices if LOADING_RE.search(t))
 
 
+URL_PATTERNS = {p.name: tuple(re.compile(u, re.IGNORECASE) for u in p.urls) for p in PRODUCTS}
 PRODUCT_IDS = tuple(i for p in PRODUCTS for i in p.ids)
 PRODUCT_CLASSES = tuple(c for p in PRODUCTS for c in p.classes)
 PRODUCT_ATTRIBUTES = tuple(a for p in PRODUCTS for a in p.attributes)
@@ -208,7 +214,7 @@ NOTICE_WORD_RE = re.compile(
     r"closed|disabled|turned off|geschlossen|deaktiviert|ferm|désactiv|cerrados|chiusi|gesloten"
     r"|loading|geladen|chargement|cargando|caricamento"
 )
-CLOSED_MARKED = etree.XPath("//*[contains(@class, 'losed') or contains(@id, 'losed')]")
+CLOSED_WORD_RE = re.compile("losed")
 VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script) and not(parent::style)]", smart_strings=False)
 
 
@@ -217,6 +223,8 @@ VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script) and not(parent::style)
 # no anchors: a regex of literals runs several times faster (a near-miss is only a candidate).
 SIGN_MARKER_RE = re.compile("|".join(map(re.escape, [*AREA_STEMS, *PRODUCT_CLASSES, *PRODUCT_IDS])))
 PRODUCT_ATTRIBUTE_SET = frozenset(PRODUCT_ATTRIBUTES)
+PRODUCT_CLASS_SET = frozenset(PRODUCT_CLASSES)
+PRODUCT_TAGS = frozenset(t for p in PRODUCTS for t in p.tags)
 
 
 def sign_elements(tree: HtmlElement, marked: MarkedElements) -> tuple[HtmlElement, ...]:
@@ -247,10 +255,21 @@ def may_load_widget(element: HtmlElement) -> bool:
 
 def page_signs(tree: HtmlElement, url: str, marked: MarkedElements) -> PageSigns:
     """Give the widget-relevant signs of a parsed page (the tree is only read)."""
-    urls = tuple(urljoin(url, v.strip()) for v in tree.xpath(SCRIPT_URLS) if v.strip())
-    iframes = tuple(urljoin(url, v.strip()) for v in tree.xpath("//iframe/@src | //iframe/@data-src") if v.strip())
-    inline = "\n".join(s.text or "" for s in tree.iter("script") if not s.get("src"))
-    return PageSigns(urls, iframes, sign_elements(tree, marked), inline, tree)
+    loaders = list(tree.iter("script", "iframe", "link"))  # one walk for the URLs and inline scripts
+    urls = tuple(urljoin(url, v) for e in loaders for v in loaded_urls(e))
+    iframes = tuple(urljoin(url, v) for e in loaders if e.tag == "iframe" for v in loaded_urls(e))
+    inline = "\n".join(e.text or "" for e in loaders if e.tag == "script" and not e.get("src"))
+    return PageSigns(urls, iframes, sign_elements(tree, marked), inline, tree, marked)
+
+
+def loaded_urls(element: HtmlElement) -> list[str]:
+    """Give the URLs a script or iframe loads (src, data-src) or a preload link names, stripped."""
+    if element.tag == "link":
+        names = ("href",) if element.get("rel") == "preload" else ()
+    else:
+        names = ("src", "data-src")
+    values = (element.get(name) for name in names)
+    return [v.strip() for v in values if v and v.strip()]
 
 
 def notice_texts(tree: HtmlElement) -> tuple[str, ...]:
@@ -268,12 +287,21 @@ def host_path(url: str) -> str:
 
 def product_evidence(product: WidgetProduct, signs: PageSigns) -> list[str]:
     """Give what on the page shows `product`'s widget (empty when nothing does)."""
-    patterns = [re.compile(p, re.IGNORECASE) for p in product.urls]
+    patterns = URL_PATTERNS[product.name]
     found = [f"script or iframe {u}" for u, path in signs.url_paths if any(p.search(path) for p in patterns)]
-    for element in signs.elements:
+    for element in signs.product_elements:
         found += element_evidence(product, element)
     found += [f"inline script mentions {word}" for word in product.inline if word in signs.inline]
     return found
+
+
+def has_product_markup(element: HtmlElement) -> bool:
+    """Tell whether an element carries the id, a class, the tag or an attribute of some product."""
+    if element.get("id") in PRODUCT_IDS or element.tag in PRODUCT_TAGS:
+        return True
+    if not PRODUCT_CLASS_SET.isdisjoint(element.get("class", "").split()):
+        return True
+    return not PRODUCT_ATTRIBUTE_SET.isdisjoint(element.attrib.keys())
 
 
 def element_evidence(product: WidgetProduct, element: HtmlElement) -> list[str]:
@@ -354,9 +382,9 @@ def marker(element: HtmlElement) -> str:
     return (f"#{element.get('id')}" if element.get("id") else "") + classes.lower()
 
 
-def closed_notice(tree: HtmlElement, notices: tuple[str, ...]) -> str | None:
+def closed_notice(marked: MarkedElements, notices: tuple[str, ...]) -> str | None:
     """Give the page's own words saying that commenting is closed, or None."""
-    for element in CLOSED_MARKED(tree):
+    for element in matching_marked(marked, CLOSED_WORD_RE):
         if CLOSED_MARKER_RE.search(marker(element)):
             return f"element {marker(element)}"
     lines = [t for t in notices if CLOSED_RE.search(t)]
@@ -377,7 +405,9 @@ def declared_count(objects: tuple[dict, ...], tree: HtmlElement) -> int | None:
 
 def shown_count(tree: HtmlElement) -> int | None:
     """Give the count of comments a heading or an in-page button shows ("12 Comments"), or None."""
-    for element in tree.xpath(COUNT_XPATH):
+    for element in tree.iter(*COUNT_TAGS):
+        if element.tag == "a" and not element.get("href", "").startswith("#"):
+            continue
         match = COUNT_TEXT_RE.match(clean_space(element.text_content()))
         if match:
             return int(re.sub(r"[,.]", "", match.group(1) or match.group(2)))
@@ -404,7 +434,7 @@ def comments_status(
     shown = tuple(dict.fromkeys(evidence))[:MAX_EVIDENCE]
     if evidence:
         return CommentsStatus(WIDGET, 0, widget, declared, shown)
-    notice = closed_notice(tree, signs.notices)
+    notice = closed_notice(signs.marked, signs.notices)
     if notice:
         return CommentsStatus(CLOSED, 0, None, declared, (notice,))
     if declared:
