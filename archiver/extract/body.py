@@ -31,6 +31,9 @@ CALL_TO_ACTION_RE = re.compile(
 )
 MAX_CALL_CHARS = 300
 EDGE_PARAGRAPHS = 3
+# Dates are ours to read (metadata.py): given any date parameters, trafilatura no longer works out
+# its default ones (the local time zone's date, 1 ms a page) for a date search it does not run.
+NO_DATE_SEARCH = {"extensive_search": False}
 # Posts quoted from social networks in the article: part of what the article says, but
 # trafilatura drops most of them as link-dense boxes.
 EMBED_CLASSES = frozenset(["twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed"])
@@ -60,7 +63,14 @@ def trafilatura_text(tree: HtmlElement, url: str) -> str:
 def trafilatura_pass(tree: HtmlElement, url: str, fast: bool) -> str:
     """Give the text of one trafilatura extraction of a tree, with or without its fallback extractors."""
     document = bare_extraction(
-        tree, url=url, fast=fast, favor_precision=True, include_comments=False, with_metadata=False, include_tables=True
+        tree,
+        url=url,
+        fast=fast,
+        favor_precision=True,
+        include_comments=False,
+        with_metadata=False,
+        include_tables=True,
+        date_extraction_params=NO_DATE_SEARCH,
     )
     return document.text if document is not None and document.text else ""
 
