@@ -15,10 +15,13 @@ from archiver.extract.dom import clean_space, text_lines
 TOKEN_RE = re.compile(r"\w+")
 # Less text than this in the other chunks is a teaser or caption, not the rest of the article.
 MIN_CHUNK_CHARS = 300
-# Elements trafilatura removes anyway: taking them out once, in C, makes its many XPath passes cheaper.
+# Elements trafilatura removes anyway (scripts, media, menus, asides, forms' parts: its MANUALLY_CLEANED
+# but <form>, <figure> and <math>, which it may keep or salvage): taking them out once, in C, before it
+# copies the tree makes its copies and its many XPath passes cheaper (navigation menus are big).
 UNREAD_TAGS = (
     "head", "script", "style", "noscript", "svg", "template", "iframe", "object", "embed", "canvas", "map",
-    "select", "button", "input", "textarea", "link", "meta",
+    "select", "button", "input", "textarea", "link", "meta", "nav", "aside", "menu", "audio", "video", "picture",
+    "footer", "fieldset", "label", "time", "dialog", "datalist", "option", "source", "track",
 )  # fmt: skip
 # Less text than this from trafilatura's own extractor is checked against its fallbacks: four
 # times what it calls too short an extraction (MIN_EXTRACTED_SIZE) leaves room for a partial one.
