@@ -192,6 +192,12 @@ class PageSigns:
         return notice_texts(self.tree)
 
     @cached_property
+    def product_url_paths(self) -> tuple[tuple[str, str], ...]:
+        """Give the script and iframe URLs (with their "host/path") that some product's pattern matches
+        (most pages: none), so that each product's patterns only look at these."""
+        return tuple((u, path) for u, path in self.url_paths if ANY_PRODUCT_URL_RE.search(path))
+
+    @cached_property
     def product_elements(self) -> tuple[HtmlElement, ...]:
         """Give the elements that carry some product's id, class, tag or attribute (most pages: none)."""
         return tuple(e for e in self.elements if has_product_markup(e))
@@ -203,6 +209,7 @@ class PageSigns:
 
 
 URL_PATTERNS = {p.name: tuple(re.compile(u, re.IGNORECASE) for u in p.urls) for p in PRODUCTS}
+ANY_PRODUCT_URL_RE = re.compile("|".join(f"(?:{u})" for p in PRODUCTS for u in p.urls), re.IGNORECASE)
 PRODUCT_IDS = tuple(i for p in PRODUCTS for i in p.ids)
 PRODUCT_CLASSES = tuple(c for p in PRODUCTS for c in p.classes)
 PRODUCT_ATTRIBUTES = tuple(a for p in PRODUCTS for a in p.attributes)
@@ -288,7 +295,7 @@ def host_path(url: str) -> str:
 def product_evidence(product: WidgetProduct, signs: PageSigns) -> list[str]:
     """Give what on the page shows `product`'s widget (empty when nothing does)."""
     patterns = URL_PATTERNS[product.name]
-    found = [f"script or iframe {u}" for u, path in signs.url_paths if any(p.search(path) for p in patterns)]
+    found = [f"script or iframe {u}" for u, path in signs.product_url_paths if any(p.search(path) for p in patterns)]
     for element in signs.product_elements:
         found += element_evidence(product, element)
     found += [f"inline script mentions {word}" for word in product.inline if word in signs.inline]
