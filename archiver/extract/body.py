@@ -23,9 +23,10 @@ UNREAD_TAGS = (
     "select", "button", "input", "textarea", "link", "meta", "nav", "aside", "menu", "audio", "video", "picture",
     "footer", "fieldset", "label", "time", "dialog", "datalist", "option", "source", "track",
 )  # fmt: skip
-# Code, not text: once the readers of JSON-LD, widgets and metadata are done, every later walk over
-# the tree (noise boxes, the page's text, trafilatura) is cheaper without it.
-CODE_TAGS = ("script", "style", "noscript", "template")
+# Code, the head, menus and asides: never the body (trafilatura deletes them too). Once the readers of
+# JSON-LD, widgets, metadata and footers are done, every later walk over the tree (noise boxes, the
+# page's text, trafilatura) is cheaper without them.
+NEVER_BODY_TAGS = ("head", "script", "style", "noscript", "template", "svg", "nav", "aside", "menu")
 # Less text than this from trafilatura's own extractor is checked against its fallbacks: four
 # times what it calls too short an extraction (MIN_EXTRACTED_SIZE) leaves room for a partial one.
 MIN_ALONE_CHARS = 1000
@@ -55,9 +56,9 @@ def detach(elements: Iterable[HtmlElement]) -> None:
             element.drop_tree()
 
 
-def strip_code(tree: HtmlElement) -> None:
-    """Remove scripts, styles and templates from a tree (in C), keeping the text that follows them."""
-    etree.strip_elements(tree, *CODE_TAGS, with_tail=False)
+def strip_never_body(tree: HtmlElement) -> None:
+    """Remove code, the head, menus and asides from a tree (in C), keeping the text that follows them."""
+    etree.strip_elements(tree, *NEVER_BODY_TAGS, with_tail=False)
 
 
 def trafilatura_text(tree: HtmlElement, url: str) -> str:
