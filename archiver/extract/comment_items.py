@@ -204,9 +204,11 @@ def drop_wrappers(found: list[HtmlElement]) -> list[HtmlElement]:
     return [element for element in found if element not in dropped]
 
 
-def marked_items(tree: HtmlElement, marked: MarkedElements, layout: PageLayout) -> list[HtmlElement]:
+def marked_items(
+    tree: HtmlElement, marked: MarkedElements, layout: PageLayout, microdata: list[HtmlElement] | None = None
+) -> list[HtmlElement]:
     """Give the elements marked as comments by microdata or class names, in page order."""
-    microdata = MICRODATA_XPATH(tree)
+    microdata = MICRODATA_XPATH(tree) if microdata is None else microdata
     hinted = matching_marked(marked, ITEM_HINT_RE)
     if microdata:  # both kinds, in page order
         candidates = set(microdata) | set(hinted)
@@ -300,11 +302,14 @@ def repeated_blocks(container: HtmlElement, layout: PageLayout) -> list[HtmlElem
     return [element for element in best if keep_item(element, layout)]
 
 
-def find_comment_items(tree: HtmlElement, marked: MarkedElements) -> CommentItems:
-    """Give the reader-comment elements of a page in page order, with their sections."""
+def find_comment_items(
+    tree: HtmlElement, marked: MarkedElements, microdata: list[HtmlElement] | None = None
+) -> CommentItems:
+    """Give the reader-comment elements of a page in page order, with their sections. `microdata` are
+    the elements with a comment itemtype, when already found."""
     layout = PageLayout.of(tree)
     containers = containers_of(marked)
-    items = marked_items(tree, marked, layout)
+    items = marked_items(tree, marked, layout, microdata)
     if not items:
         items = [block for container in containers for block in repeated_blocks(container, layout)]
     return CommentItems(tuple(with_answers(items)), tuple(containers))

@@ -70,11 +70,11 @@ def extract_parsed(page: ParsedPage) -> Extraction:
     structured = read_structured(tree)
     marked = marked_elements(tree)
     found = extract_comments(tree, marked, structured, fetched_at(headers))
-    status = comments_status(tree, url, len(found.comments), structured.objects, marked)  # before parts are detached
+    status = comments_status(tree, url, len(found.comments), structured, marked)  # before parts are detached
     comment_areas = set(found.found.items) | set(found.found.containers)
     metadata = extract_metadata(tree, structured, url, lambda e: is_inside(e, comment_areas))
     commenters = {c.author for c in found.comments if c.author}
-    footers = footer_elements(tree)
+    footers = footer_elements(tree, structured)
     footer = extract_footer(tree, structured, footers)
     # the readers above are done with the tree: the body is read from what is left, without code or menus
     strip_never_body(tree)

@@ -21,6 +21,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archiver.extract.dom import MarkedElements, clean_space, marked_elements, matching_marked, matching_texts
+from archiver.extract.structured import StructuredData
 
 PRESENT, NONE, CLOSED, WIDGET, RENDERED, NOT_CAPTURED = (
     "present",
@@ -398,10 +399,13 @@ def closed_notice(marked: MarkedElements, notices: tuple[str, ...]) -> str | Non
     return f'text "{lines[0]}"' if lines else None
 
 
-def declared_count(objects: tuple[dict, ...], tree: HtmlElement) -> int | None:
+def declared_count(structured: StructuredData, tree: HtmlElement) -> int | None:
     """Give the number of comments the page declares (JSON-LD or microdata commentCount), or None."""
-    values = [obj.get("commentCount") for obj in objects if "commentCount" in obj]
-    values += tree.xpath("//*[@itemprop='commentCount']/@content")
+    values = [obj.get("commentCount") for obj in structured.objects if "commentCount" in obj]
+    if structured.items:
+        values += structured.declared("commentCount")
+    else:  # read without its elements
+        values += tree.xpath("//*[@itemprop='commentCount']/@content")
     for value in values:
         try:
             return int(str(value).strip())
@@ -422,17 +426,21 @@ def shown_count(tree: HtmlElement) -> int | None:
 
 
 def comments_status(
-    tree: HtmlElement, url: str, count: int, objects: tuple[dict, ...] = (), marked: MarkedElements | None = None
+    tree: HtmlElement,
+    url: str,
+    count: int,
+    structured: StructuredData | None = None,
+    marked: MarkedElements | None = None,
 ) -> CommentsStatus:
     """Give the comments status of a parsed page whose HTML gave `count` comments.
 
-    `objects` are the page's JSON-LD objects (for a declared commentCount), `marked` its
-    elements with an id or class when already listed. Comments in the HTML
+    `structured` is the page's structured data (for a declared commentCount), `marked` its
+    elements with an id or class, when already read. Comments in the HTML
     win (a widget beside them is named); then a widget; then a closed notice; then a declared
     count that the HTML does not hold."""
     signs = page_signs(tree, url, marked_elements(tree) if marked is None else marked)
     known = known_widget(signs)
-    declared = declared_count(objects, tree)
+    declared = declared_count(structured or StructuredData((), {}), tree)
     if count:  # a known widget beside them is named (a site's own is not looked for)
         return CommentsStatus(
             PRESENT, count, known[0] if known else None, declared, tuple(known[1][:MAX_EVIDENCE]) if known else ()
