@@ -385,6 +385,6 @@ def extract_comments(
     The comments shown in the HTML come first; JSON-LD is used when the HTML shows none.
     `fetched` is when the page was fetched: what "2 hours ago" is counted from.
     """
-    found = find_comment_items(tree, marked, structured.typed("omment") if structured.items else None)
+    found = find_comment_items(tree, marked, structured.typed("omment"))
     comments = html_comments(found, fetched, tree.get("lang") or tree.get("xml:lang"))
     return PageComments(comments or jsonld_comments(structured), found)

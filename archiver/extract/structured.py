@@ -27,7 +27,7 @@ class StructuredData:
 
     objects: tuple[dict, ...]
     meta: dict[str, tuple[str, ...]]
-    items: tuple[HtmlElement, ...] = ()
+    items: tuple[HtmlElement, ...]
 
     def typed(self, word: str) -> list[HtmlElement]:
         """Give the elements whose microdata itemtype contains a word ("Organization", "omment")."""

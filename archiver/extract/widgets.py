@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archiver.extract.dom import MarkedElements, clean_space, marked_elements, matching_marked, matching_texts
-from archiver.extract.structured import StructuredData
+from archiver.extract.structured import StructuredData, read_structured
 
 PRESENT, NONE, CLOSED, WIDGET, RENDERED, NOT_CAPTURED = (
     "present",
@@ -402,10 +402,7 @@ def closed_notice(marked: MarkedElements, notices: tuple[str, ...]) -> str | Non
 def declared_count(structured: StructuredData, tree: HtmlElement) -> int | None:
     """Give the number of comments the page declares (JSON-LD or microdata commentCount), or None."""
     values = [obj.get("commentCount") for obj in structured.objects if "commentCount" in obj]
-    if structured.items:
-        values += structured.declared("commentCount")
-    else:  # read without its elements
-        values += tree.xpath("//*[@itemprop='commentCount']/@content")
+    values += structured.declared("commentCount")
     for value in values:
         try:
             return int(str(value).strip())
@@ -440,7 +437,7 @@ def comments_status(
     count that the HTML does not hold."""
     signs = page_signs(tree, url, marked_elements(tree) if marked is None else marked)
     known = known_widget(signs)
-    declared = declared_count(structured or StructuredData((), {}), tree)
+    declared = declared_count(read_structured(tree) if structured is None else structured, tree)
     if count:  # a known widget beside them is named (a site's own is not looked for)
         return CommentsStatus(
             PRESENT, count, known[0] if known else None, declared, tuple(known[1][:MAX_EVIDENCE]) if known else ()
