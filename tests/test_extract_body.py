@@ -49,3 +49,15 @@ def test_a_short_body_keeps_its_calls_to_action():
     html = article([f"<p>{SENTENCES[0]}</p>", "<p>Click here to read the council's full harbour plan.</p>"])
     body = extract_page(html, "https://example.org/news/harbour").body
     assert "Click here to read the council's full harbour plan." in body
+
+
+def test_an_article_of_a_few_lines_in_divs_keeps_its_text():
+    # little text: trafilatura's own extractor is checked against its fallbacks
+    lines = "".join(f"<div class='txt'>{s}</div>" for s in SENTENCES[:3])
+    html = (
+        "<html lang='en'><head><title>Harbour plan</title></head><body><nav><a href='/'>Home</a>"
+        f"<a href='/news'>News</a></nav><div id='main'><h1>Harbour plan approved</h1>{lines}</div></body></html>"
+    ).encode()
+    body = extract_page(html, "https://example.org/news/harbour").body
+    assert all(s in body for s in SENTENCES[:3])
+    assert "Home" not in body
