@@ -30,11 +30,12 @@ NEVER_BODY_TAGS = ("head", "script", "style", "noscript", "template", "svg", "na
 # Less text than this from trafilatura's own extractor is checked against its fallbacks: four
 # times what it calls too short an extraction (MIN_EXTRACTED_SIZE) leaves room for a partial one.
 MIN_ALONE_CHARS = 1000
-# A short paragraph at either end of the body that asks the reader to sign up, subscribe or share
-# is the site's promotion around the article (newsletter, print subscription, share prompt).
+# A short paragraph at either end of the body with a sentence that tells the reader to sign up,
+# subscribe, click or share is the site's promotion around the article (newsletter, print
+# subscription, share prompt). Only as a sentence's first words: an article saying that people
+# subscribe to something is not asking anything.
 CALL_TO_ACTION_RE = re.compile(
-    r"\b(sign up|subscribe|subscription|newsletters?|click here|share (it|this)( story| article)? with)\b",
-    re.IGNORECASE,
+    r"(^|[.!?:]\s+)(sign up|subscribe|click here|share (it|this)( story| article)? with)\b", re.IGNORECASE
 )
 MAX_CALL_CHARS = 300
 EDGE_PARAGRAPHS = 3
