@@ -201,7 +201,27 @@ def score_line(name: str, score: CorpusScore) -> str:
     return f"{name:22s} body F1 {score.f1:.4f}  P {score.precision:.4f}  R {score.recall:.4f}"
 
 
-def report_corpus(pages: Sequence[CorpusPage], out, rounds: int = 1) -> None:
+def page_f1(score: PageScore) -> float:
+    """Give the F1 of one page's precision and recall."""
+    total = score.precision + score.recall
+    return 2 * score.precision * score.recall / total if total else 0.0
+
+
+def report_worst(pages: Sequence[CorpusPage], bodies: Sequence[str], count: int, out) -> None:
+    """Print the `count` pages where our body scores lowest, with their half, F1, precision and recall."""
+    half = (len(pages) + 1) // 2
+    scores = [(page_f1(score_page(body, page.expected)), i) for i, (page, body) in enumerate(zip(pages, bodies))]
+    for f1, index in sorted(scores)[:count]:
+        score, page = score_page(bodies[index], pages[index].expected), pages[index]
+        part = "first" if index < half else "second"
+        print(
+            f"worst {page.page_id[:12]} ({part} half) F1 {f1:.3f}  P {score.precision:.3f}  R {score.recall:.3f}"
+            f"  {page.url}",
+            file=out,
+        )
+
+
+def report_corpus(pages: Sequence[CorpusPage], out, rounds: int = 1, worst: int = 0) -> None:
     """Print body P/R/F1 for trafilatura and ours (whole corpus and each half) and their CPU per page.
 
     The CPU ratio sums `rounds` alternating passes over the pages: on a shared machine one
@@ -223,6 +243,7 @@ def report_corpus(pages: Sequence[CorpusPage], out, rounds: int = 1) -> None:
         print(score_line(name, score_corpus(zip(bodies, truth))) + f"  {rate:6.1f} docs/s", file=out)
     for label, part in (("first half", slice(0, half)), ("second half", slice(half, None))):
         print(score_line(f"ours {label}", score_corpus(zip(run.bodies[1][part], truth[part]))), file=out)
+    report_worst(pages, run.bodies[1], worst, out)
     ratio = run.seconds[1] / run.seconds[0] if run.seconds[0] else float("inf")
     print(
         f"extraction CPU per page: ours / trafilatura = {ratio:.2f} over {rounds} alternating passes (target <= 1.15)",
@@ -403,6 +424,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--verbose", action="store_true", help="print every labelled comment page's result")
     parser.add_argument("--rounds", type=int, default=3, help="alternating passes timed for the CPU ratio")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N corpus pages")
+    parser.add_argument("--worst", type=int, default=0, help="print the N corpus pages where our body scores lowest")
     return parser.parse_args(argv)
 
 
@@ -413,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no corpus at {args.corpus} (pass --corpus DIR)", file=sys.stderr)
         return 2
     pages = load_corpus(args.corpus)
-    report_corpus(pages[: args.limit] if args.limit else pages, sys.stdout, max(1, args.rounds))
+    report_corpus(pages[: args.limit] if args.limit else pages, sys.stdout, max(1, args.rounds), max(0, args.worst))
     real = [(p.page_id[:12], p.url, p.html) for p in pages]
     if args.golden.is_dir():
         report_golden(args.golden, sys.stdout)

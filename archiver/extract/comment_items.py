@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 from archiver.extract.byline import is_author_part, is_date_part, marker_words, split_byline
 from archiver.extract.dates import shown_date_iso
 from archiver.extract.dom import (
-    MarkedElement,
+    MarkedElements,
     class_tokens,
     marker_text,
     matching_marked,
@@ -204,10 +204,12 @@ def drop_wrappers(found: list[HtmlElement]) -> list[HtmlElement]:
     return [element for element in found if element not in dropped]
 
 
-def marked_items(tree: HtmlElement, marked: tuple[MarkedElement, ...], layout: PageLayout) -> list[HtmlElement]:
+def marked_items(
+    tree: HtmlElement, marked: MarkedElements, layout: PageLayout, microdata: list[HtmlElement] | None = None
+) -> list[HtmlElement]:
     """Give the elements marked as comments by microdata or class names, in page order."""
-    microdata = MICRODATA_XPATH(tree)
-    hinted = [m.element for m in matching_marked(marked, ITEM_HINT_RE)]
+    microdata = MICRODATA_XPATH(tree) if microdata is None else microdata
+    hinted = matching_marked(marked, ITEM_HINT_RE)
     if microdata:  # both kinds, in page order
         candidates = set(microdata) | set(hinted)
         hinted = [e for e in tree.iter() if e in candidates]
@@ -268,9 +270,9 @@ def outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
-def containers_of(marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
+def containers_of(marked: MarkedElements) -> list[HtmlElement]:
     """Give the outermost comments sections of a page (with or without comments in them)."""
-    return outermost([m.element for m in matching_marked(marked, CONTAINER_HINT_RE) if is_container(m.element)])
+    return outermost([e for e in matching_marked(marked, CONTAINER_HINT_RE) if is_container(e)])
 
 
 def block_signature(element: HtmlElement) -> tuple[str, str]:
@@ -300,11 +302,14 @@ def repeated_blocks(container: HtmlElement, layout: PageLayout) -> list[HtmlElem
     return [element for element in best if keep_item(element, layout)]
 
 
-def find_comment_items(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> CommentItems:
-    """Give the reader-comment elements of a page in page order, with their sections."""
+def find_comment_items(
+    tree: HtmlElement, marked: MarkedElements, microdata: list[HtmlElement] | None = None
+) -> CommentItems:
+    """Give the reader-comment elements of a page in page order, with their sections. `microdata` are
+    the elements with a comment itemtype, when already found."""
     layout = PageLayout.of(tree)
     containers = containers_of(marked)
-    items = marked_items(tree, marked, layout)
+    items = marked_items(tree, marked, layout, microdata)
     if not items:
         items = [block for container in containers for block in repeated_blocks(container, layout)]
     return CommentItems(tuple(with_answers(items)), tuple(containers))

@@ -21,7 +21,7 @@ from archiver.extract.byline import (
 from archiver.extract.comment_items import FORM_AREA_RE, SIDE_AREA_RE, CommentItems, find_comment_items
 from archiver.extract.comment_threads import fragment_refs, level_parents
 from archiver.extract.dates import DateContext, shown_date_iso, to_iso
-from archiver.extract.dom import MarkedElement, clean_space, marker_text, tag_of, text_lines
+from archiver.extract.dom import MarkedElements, clean_space, marker_text, tag_of, text_lines
 from archiver.extract.model import Comment
 from archiver.extract.structured import StructuredData, names_of
 
@@ -378,13 +378,13 @@ class PageComments:
 
 
 def extract_comments(
-    tree: HtmlElement, marked: tuple[MarkedElement, ...], structured: StructuredData, fetched: datetime | None = None
+    tree: HtmlElement, marked: MarkedElements, structured: StructuredData, fetched: datetime | None = None
 ) -> PageComments:
     """Give the reader comments of a page with the elements they were read from.
 
     The comments shown in the HTML come first; JSON-LD is used when the HTML shows none.
     `fetched` is when the page was fetched: what "2 hours ago" is counted from.
     """
-    found = find_comment_items(tree, marked)
+    found = find_comment_items(tree, marked, structured.typed("omment"))
     comments = html_comments(found, fetched, tree.get("lang") or tree.get("xml:lang"))
     return PageComments(comments or jsonld_comments(structured), found)

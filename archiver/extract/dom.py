@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from itertools import accumulate
-from typing import NamedTuple
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
@@ -62,38 +62,59 @@ def xml_safe_utf8(text: str) -> bytes:
     return NOT_XML_CHARS_RE.sub("", text).encode("utf-8")
 
 
-class MarkedElement(NamedTuple):
-    """An element that has an id or a class, with both lower-cased in one string.
+@dataclass(frozen=True)
+class MarkedElements:
+    """The elements of a page that have an id or a class, in page order, with their "id class"
+    markers lower-cased and joined in one text (blank lines between markers, none inside one),
+    and where each marker starts in it: one pass shared by all readers, searched in C."""
 
-    An immutable named record like a frozen dataclass, but made several times faster:
-    every page makes one per element with a class or id."""
-
-    element: HtmlElement
-    marker: str
-
-
-def marked_elements(tree: HtmlElement) -> tuple[MarkedElement, ...]:
-    """Give every element with an id or class, in page order (one pass shared by all readers)."""
-    return tuple(MarkedElement(e, marker_text(e)) for e in MARKED_XPATH(tree))
+    elements: tuple[HtmlElement, ...]
+    text: str
+    starts: tuple[int, ...]
 
 
-def matching_marked(marked: tuple[MarkedElement, ...], pattern: re.Pattern, group: int = 0) -> list[MarkedElement]:
+def marked_elements(tree: HtmlElement) -> MarkedElements:
+    """Give every element with an id or class, in page order, with their markers joined."""
+    elements = tuple(MARKED_XPATH(tree))
+    markers = [f"{e.get('id', '')} {e.get('class', '')}" for e in elements]
+    # one unusual separator while joining, so that newlines inside markers become spaces in one pass
+    text = "\x01".join(markers).replace("\n", " ").replace("\x01", "\n\n")
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer (a dotted capital I)
+        markers = [marker.lower() for marker in markers]
+        lowered = "\x01".join(markers).replace("\n", " ").replace("\x01", "\n\n")
+    starts = tuple(accumulate((len(marker) + 2 for marker in markers), initial=0))
+    return MarkedElements(elements, lowered, starts)
+
+
+def matching_marked(marked: MarkedElements, pattern: re.Pattern, group: int = 0) -> list[HtmlElement]:
     """Give the marked elements whose marker the pattern matches, in page order.
 
     The markers are searched as one text (one regex pass in C instead of one call per
     element); blank lines keep a match from running into the next marker. `group` is the
     pattern's group that lies inside a marker (not the boundary before it).
     """
-    markers = [m.marker.replace("\n", " ") for m in marked]
-    text = "\n\n".join(markers)
-    starts = list(accumulate((len(marker) + 2 for marker in markers), initial=0))
     found, last = [], -1
-    for match in pattern.finditer(text):
-        index = bisect_right(starts, match.start(group)) - 1
+    for match in pattern.finditer(marked.text):
+        index = bisect_right(marked.starts, match.start(group)) - 1
         if index != last:
-            found.append(marked[index])
+            found.append(marked.elements[index])
             last = index
     return found
+
+
+def matching_texts(texts: list[str], lower_pattern: re.Pattern) -> list[int]:
+    """Give the indexes of the texts, in order, in which a pattern of lower-case words is found case-blind.
+
+    The texts are lower-cased and searched as one (one pass in C each); a text whose lower case
+    is longer than itself (a dotted capital I) makes them searched one by one."""
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        return [i for i, text in enumerate(texts) if lower_pattern.search(text.lower())]
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    found = {bisect_right(starts, match.start()) - 1 for match in lower_pattern.finditer(lowered)}
+    return sorted(found)
 
 
 def class_tokens(element: HtmlElement) -> frozenset[str]:

@@ -66,10 +66,10 @@ MAX_ADDRESS_SCAN = 60  # last lines of the footer searched for a postal address
 MAX_ORG_LINE = 80
 
 
-def footer_elements(tree: HtmlElement) -> list[HtmlElement]:
+def footer_elements(tree: HtmlElement, structured: StructuredData | None = None) -> list[HtmlElement]:
     """Give the page footer elements: role=contentinfo, else the site's <footer>s, else .footer blocks,
-    else the page's last block that carries a copyright line."""
-    found = tree.xpath("//*[@role='contentinfo']")
+    else the page's last block that carries a copyright line. `structured` saves a walk when read."""
+    found = structured.with_role("contentinfo") if structured else tree.xpath("//*[@role='contentinfo']")
     if not found:
         found = [f for f in tree.iter("footer") if not any(tag_of(a) in CONTENT_TAGS for a in f.iterancestors())]
     if not found:
@@ -157,7 +157,7 @@ def structured_org(structured: StructuredData, tree: HtmlElement) -> OrgNames:
         names = OrgNames(text_or_none(obj.get("legalName")), full_name(obj))
         if names.legal or names.name:
             return names
-    for item in tree.xpath("//*[contains(@itemtype, 'Organization')]"):
+    for item in structured.typed("Organization"):
         legal = item.xpath(".//*[@itemprop='legalName']")
         name = item.xpath(".//*[@itemprop='name']")
         if legal or name:
@@ -190,7 +190,7 @@ def structured_address(structured: StructuredData, tree: HtmlElement) -> str | N
     for obj in structured.of_type(*ORG_TYPES):
         if text_or_none(obj.get("address")):
             return text_or_none(obj.get("address"))
-    for item in tree.xpath("//*[contains(@itemtype, 'PostalAddress')]"):
+    for item in structured.typed("PostalAddress"):
         props = {e.get("itemprop"): itemprop_value(e) for e in item.xpath(".//*[@itemprop]")}
         if postal_parts(props):
             return ", ".join(postal_parts(props))
@@ -233,7 +233,7 @@ def extract_footer(tree: HtmlElement, structured: StructuredData, elements: list
     """Give the publisher footer of a page (empty Footer when there is none).
 
     `elements` are the page's footer elements when already found (footer_elements)."""
-    elements = footer_elements(tree) if elements is None else elements
+    elements = footer_elements(tree, structured) if elements is None else elements
     lines = [line for element in elements for line in text_lines(element)]
     copyright = copyright_line(lines)
     names = structured_org(structured, tree)

@@ -7,11 +7,17 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
-from archiver.extract.dom import MarkedElement, matching_marked, tag_of
+from archiver.extract.dom import MarkedElements, marker_text, matching_marked, tag_of
 
 NOISE_RE = re.compile(
     r"(^|[\s_-])(share|sharing|share-?bar|social-?share|related|fact-?check(er)?|audio-?player|podcast-?player"
     r"|newsletter|subscribe|also-?read|more-?stories|outbrain|taboola)([\s_-]|$)"
+)
+# The words of NOISE_RE without its boundaries, to find candidates fast (a regex of plain words runs
+# several times faster than one that checks what comes before each).
+NOISE_WORD_RE = re.compile(
+    r"shar|related|fact-?check|audio-?player|podcast-?player|newsletter|subscribe|also-?read|more-?stories"
+    r"|outbrain|taboola"
 )
 TIME_CODE_RE = re.compile(r"\b\d{1,2}:\d\d\b")
 # A player shows a label, a time and a duration; more words than this is article text.
@@ -23,6 +29,7 @@ LINK_LABEL_RE = re.compile(
 )
 MAX_LINK_LINE_CHARS = 200
 LINKED_SHARE = 0.6
+CARD_LINKED_SHARE = 0.8
 # Labels of the widgets around an article, in the languages the archive reads.
 UI_LABEL_RE = re.compile(
     r"^\W*(listen to (this|the) (article|story)|listen( now)?$|audio version|text[- ]to[- ]speech|play audio"
@@ -71,11 +78,6 @@ NEVER_NOISE_TAGS = frozenset(["html", "body", "main", "article", "h1"])
 MAX_SHARE_OF_PAGE = 0.3
 
 
-def is_noise(marked: MarkedElement) -> bool:
-    """Tell whether an element's id or class names it as a widget around the article."""
-    return tag_of(marked.element) not in NEVER_NOISE_TAGS and bool(NOISE_RE.search(marked.marker))
-
-
 def small_enough(element: HtmlElement, page_chars: int) -> bool:
     """Tell whether an element holds a small share of the page text and no <h1>."""
     if element.find(".//h1") is not None:
@@ -107,6 +109,39 @@ def is_link_line(element: HtmlElement) -> bool:
         return False
     linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
     return linked >= LINKED_SHARE * len(LINK_LABEL_RE.sub("", text, count=1))
+
+
+def is_link_card(element: HtmlElement) -> bool:
+    """Tell whether an element is a card of links: two or more, making most of its text."""
+    links = element.findall(".//a")
+    if len(links) < 2:
+        return False
+    linked = sum(len(a.text_content().strip()) for a in links)
+    return linked >= CARD_LINKED_SHARE * len(element.text_content().strip())
+
+
+def paragraph_cards(tree: HtmlElement) -> list[HtmlElement]:
+    """Give the cards of links with an image inside paragraphs: a person's or a topic's hover card
+    (picture, name, their latest stories), hidden until the mouse is on a name in the sentence,
+    whose text would otherwise run into the paragraph's. The innermost box around the image that
+    is a card, so that the name in the sentence stays."""
+    cards = []
+    for image in tree.iter("img"):
+        card = next((box for box in boxes_in_paragraph(image) if is_link_card(box)), None)
+        cards += [card] if card is not None else []
+    return list(dict.fromkeys(cards))
+
+
+def boxes_in_paragraph(element: HtmlElement) -> list[HtmlElement]:
+    """Give the ancestors of an element below the <p> it is in, innermost first (none when it is in no <p>)."""
+    boxes = []
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "p":
+            return boxes
+        if ancestor.tag in NEVER_NOISE_TAGS:
+            return []
+        boxes.append(ancestor)
+    return []
 
 
 def link_lines(tree: HtmlElement) -> list[HtmlElement]:
@@ -170,10 +205,14 @@ def labelled_widgets(tree: HtmlElement, page_text: str) -> list[HtmlElement]:
     return [widget_box(e) for e in tree.iter() if isinstance(e.tag, str) and is_ui_label(e)]
 
 
-def noise_elements(tree: HtmlElement, marked: tuple[MarkedElement, ...]) -> list[HtmlElement]:
+def noise_elements(tree: HtmlElement, marked: MarkedElements) -> list[HtmlElement]:
     """Give the outermost widget boxes of a page that can be dropped before body extraction."""
-    candidates = [m.element for m in matching_marked(marked, NOISE_RE, 2) if tag_of(m.element) not in NEVER_NOISE_TAGS]
-    candidates += player_elements(tree) + link_lines(tree)
+    candidates = [
+        e
+        for e in matching_marked(marked, NOISE_WORD_RE)
+        if tag_of(e) not in NEVER_NOISE_TAGS and NOISE_RE.search(marker_text(e))
+    ]
+    candidates += player_elements(tree) + link_lines(tree) + paragraph_cards(tree)
     body = tree.find("body")
     page_text = (body if body is not None else tree).text_content()
     candidates += labelled_widgets(tree, page_text)

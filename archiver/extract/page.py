@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 from archiver import EXTRACTOR_VERSION
 from archiver.errors import ExtractionError
-from archiver.extract.body import detach, extract_body
+from archiver.extract.body import detach, extract_body, strip_never_body
 from archiver.extract.comments import extract_comments
 from archiver.extract.decode import DecodedPage, decode_html, header_value
 from archiver.extract.dom import is_inside, marked_elements, parse_tree
@@ -70,13 +70,14 @@ def extract_parsed(page: ParsedPage) -> Extraction:
     structured = read_structured(tree)
     marked = marked_elements(tree)
     found = extract_comments(tree, marked, structured, fetched_at(headers))
-    status = comments_status(tree, url, len(found.comments), structured.objects)  # before parts are detached
+    status = comments_status(tree, url, len(found.comments), structured, marked)  # before parts are detached
     comment_areas = set(found.found.items) | set(found.found.containers)
     metadata = extract_metadata(tree, structured, url, lambda e: is_inside(e, comment_areas))
     commenters = {c.author for c in found.comments if c.author}
-    footers = footer_elements(tree)
+    footers = footer_elements(tree, structured)
     footer = extract_footer(tree, structured, footers)
-    # the readers above are done with the tree: the body is read from what is left
+    # the readers above are done with the tree: the body is read from what is left, without code or menus
+    strip_never_body(tree)
     detach(list(found.found.containers) + list(found.found.items) + footers + noise_elements(tree, marked))
     body = extract_body(tree, url, metadata.title, (c.text for c in found.comments))
     # Metadata holds exactly the metadata fields of Extraction; only the authors are filtered.

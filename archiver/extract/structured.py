@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archiver.extract.dom import clean_space
@@ -14,14 +15,31 @@ from archiver.extract.dom import clean_space
 # JSON-LD in the wild carries raw control characters and trailing commas.
 CONTROL_RE = re.compile(r"[\x00-\x1f]")
 TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
+# The elements the readers of microdata and ARIA roles look for (comments, organisation, address, footer,
+# comment count): found in one walk, not one each.
+ITEMS_XPATH = etree.XPath("//*[@itemtype or @role or @itemprop='commentCount']")
 
 
 @dataclass(frozen=True)
 class StructuredData:
-    """The JSON-LD objects (flattened, in page order) and <meta> values of a page."""
+    """The JSON-LD objects (flattened, in page order) and <meta> values of a page, and its elements with
+    a microdata type, an ARIA role or a microdata commentCount (in page order)."""
 
     objects: tuple[dict, ...]
     meta: dict[str, tuple[str, ...]]
+    items: tuple[HtmlElement, ...]
+
+    def typed(self, word: str) -> list[HtmlElement]:
+        """Give the elements whose microdata itemtype contains a word ("Organization", "omment")."""
+        return [e for e in self.items if word in e.get("itemtype", "")]
+
+    def with_role(self, role: str) -> list[HtmlElement]:
+        """Give the elements with an ARIA role."""
+        return [e for e in self.items if e.get("role") == role]
+
+    def declared(self, prop: str) -> list[str]:
+        """Give the content of the elements carrying a microdata property (of those the items hold)."""
+        return [e.get("content") for e in self.items if e.get("itemprop") == prop and e.get("content") is not None]
 
     def first_meta(self, *names: str) -> str | None:
         """Give the first non-empty <meta> value among the names, in the names' order."""
@@ -91,7 +109,7 @@ def meta_values(tree: HtmlElement) -> dict[str, tuple[str, ...]]:
 
 def read_structured(tree: HtmlElement) -> StructuredData:
     """Give the structured data of a page."""
-    return StructuredData(jsonld_objects(tree), meta_values(tree))
+    return StructuredData(jsonld_objects(tree), meta_values(tree), tuple(ITEMS_XPATH(tree)))
 
 
 def names_of(value: object) -> list[str]:

@@ -20,7 +20,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archiver.extract.dom import clean_space
+from archiver.extract.dom import MarkedElements, clean_space, marked_elements, matching_marked, matching_texts
+from archiver.extract.structured import StructuredData, read_structured
 
 PRESENT, NONE, CLOSED, WIDGET, RENDERED, NOT_CAPTURED = (
     "present",
@@ -158,7 +159,7 @@ COUNT_TEXT_RE = re.compile(
     r"|(?:comments?|kommentare|commentaires|comentarios|commenti|reacties)\s*\((\d[\d,.]*)\))$",
     re.IGNORECASE,
 )
-COUNT_XPATH = "//h1|//h2|//h3|//h4|//h5|//h6|//button|//a[starts-with(@href, '#')]"
+COUNT_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "button", "a")
 # The reply form's parts (WordPress's comment-reply.js, a comment editor or form in an iframe) load
 # no comments: the comments themselves are elsewhere.
 NOT_A_LOADER_RE = re.compile(r"comment-reply(\.min)?\.js|comment[-_]?(form|editor)|reply[-_]?form", re.IGNORECASE)
@@ -166,7 +167,6 @@ FORM_CONTROLS = frozenset(["a", "span", "button", "li", "script", "textarea", "i
 CLOSED_MARKER_RE = re.compile(r"(^|[-_ .#])comments?[-_]?closed([-_ .#]|$)")
 MAX_NOTICE_CHARS = 200
 MAX_EVIDENCE = 4
-SCRIPT_URLS = "//script/@src | //iframe/@src | //iframe/@data-src | //script/@data-src | //link[@rel='preload']/@href"
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,7 @@ class PageSigns:
     elements: tuple[HtmlElement, ...]
     inline: str
     tree: HtmlElement
+    marked: MarkedElements
 
     @cached_property
     def url_paths(self) -> tuple[tuple[str, str], ...]:
@@ -191,64 +192,98 @@ class PageSigns:
         a page with no comment and no known widget needs them)."""
         return notice_texts(self.tree)
 
+    @cached_property
+    def product_url_paths(self) -> tuple[tuple[str, str], ...]:
+        """Give the script and iframe URLs (with their "host/path") that some product's pattern matches
+        (most pages: none), so that each product's patterns only look at these."""
+        return tuple((u, path) for u, path in self.url_paths if ANY_PRODUCT_URL_RE.search(path))
+
+    @cached_property
+    def product_elements(self) -> tuple[HtmlElement, ...]:
+        """Give the elements that carry some product's id, class, tag or attribute (most pages: none)."""
+        return tuple(e for e in self.elements if has_product_markup(e))
+
     @property
     def loading(self) -> tuple[str, ...]:
         """Give the texts a widget shows until its comments have loaded."""
         return tuple(t for t in self.notices if LOADING_RE.search(t))
 
 
-PRODUCT_IDS = frozenset(i for p in PRODUCTS for i in p.ids)
+URL_PATTERNS = {p.name: tuple(re.compile(u, re.IGNORECASE) for u in p.urls) for p in PRODUCTS}
+ANY_PRODUCT_URL_RE = re.compile("|".join(f"(?:{u})" for p in PRODUCTS for u in p.urls), re.IGNORECASE)
+PRODUCT_IDS = tuple(i for p in PRODUCTS for i in p.ids)
 PRODUCT_CLASSES = tuple(c for p in PRODUCTS for c in p.classes)
 PRODUCT_ATTRIBUTES = tuple(a for p in PRODUCTS for a in p.attributes)
-# An id or class that may mark a comments area ("omment" finds Comments, kommentar, commentaire...).
-AREA_STEM_RE = re.compile(r"omment|omentario|iscussion|onversation")
+# Parts of an id or class that may mark a comments area ("omment" finds Comments, kommentar, commentaire...).
+AREA_STEMS = ("omment", "omentario", "iscussion", "onversation")
 MEDIA_TAGS = frozenset("img script source video audio embed track input picture link a".split())
+# Lower-case words: matched in lower-cased text (a case-blind regex over a page's text costs twice as much).
 NOTICE_WORD_RE = re.compile(
     r"closed|disabled|turned off|geschlossen|deaktiviert|ferm|désactiv|cerrados|chiusi|gesloten"
-    r"|loading|geladen|chargement|cargando|caricamento",
-    re.IGNORECASE,
+    r"|loading|geladen|chargement|cargando|caricamento"
 )
-CLOSED_MARKED = etree.XPath("//*[contains(@class, 'losed') or contains(@id, 'losed')]")
+CLOSED_WORD_RE = re.compile("losed")
 VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script) and not(parent::style)]", smart_strings=False)
 
 
-def sign_elements(tree: HtmlElement) -> tuple[HtmlElement, ...]:
+# An id or class of a product's container or of a comments area ("omment" finds Comments, kommentar,
+# commentaire...), searched in the lower-cased "id class" markers of the page's elements. Plain words,
+# no anchors: a regex of literals runs several times faster (a near-miss is only a candidate).
+SIGN_MARKER_RE = re.compile("|".join(map(re.escape, [*AREA_STEMS, *PRODUCT_CLASSES, *PRODUCT_IDS])))
+PRODUCT_ATTRIBUTE_SET = frozenset(PRODUCT_ATTRIBUTES)
+PRODUCT_CLASS_SET = frozenset(PRODUCT_CLASSES)
+PRODUCT_TAGS = frozenset(t for p in PRODUCTS for t in p.tags)
+
+
+def sign_elements(tree: HtmlElement, marked: MarkedElements) -> tuple[HtmlElement, ...]:
     """Give the elements that can show a widget, in page order: custom elements (product ones
     included), iframes, elements with a product's id, class or attribute, elements marked as a
     comments area, and elements loading from a URL of their own (not images, media or scripts).
-    One walk with cheap tests: a page has thousands of elements, of which these are a handful."""
-    return tuple(e for e in tree.iter() if isinstance(e.tag, str) and may_show_widget(e))
+    Ids and classes are matched in the page's joined markers (in C); the walk only does cheap
+    tests: a page has thousands of elements, of which these are a handful."""
+    hinted = set(matching_marked(marked, SIGN_MARKER_RE))
+    return tuple(e for e in tree.iter() if e in hinted or may_load_widget(e))
 
 
-def may_show_widget(element: HtmlElement) -> bool:
-    """Tell whether one element is a candidate of sign_elements()."""
-    tag, attrib = element.tag, element.attrib
+def may_load_widget(element: HtmlElement) -> bool:
+    """Tell whether an element is a custom element or an iframe, loads from a URL of its own (not an
+    image, media or script) or carries a product's attribute."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return False
     if "-" in tag or tag == "iframe":
         return True
+    attrib = element.attrib
     if not attrib:
         return False
-    ident, classes = attrib.get("id"), attrib.get("class")
-    if ident and (ident in PRODUCT_IDS or AREA_STEM_RE.search(ident)):
-        return True
-    if classes and (AREA_STEM_RE.search(classes) or any(c in classes for c in PRODUCT_CLASSES)):
-        return True
     if tag not in MEDIA_TAGS and ("src" in attrib or "data-src" in attrib):
         return True
-    return any(a in attrib for a in PRODUCT_ATTRIBUTES)
+    return not PRODUCT_ATTRIBUTE_SET.isdisjoint(attrib.keys())
 
 
-def page_signs(tree: HtmlElement, url: str) -> PageSigns:
+def page_signs(tree: HtmlElement, url: str, marked: MarkedElements) -> PageSigns:
     """Give the widget-relevant signs of a parsed page (the tree is only read)."""
-    urls = tuple(urljoin(url, v.strip()) for v in tree.xpath(SCRIPT_URLS) if v.strip())
-    iframes = tuple(urljoin(url, v.strip()) for v in tree.xpath("//iframe/@src | //iframe/@data-src") if v.strip())
-    inline = "\n".join(s.text or "" for s in tree.iter("script") if not s.get("src"))
-    return PageSigns(urls, iframes, sign_elements(tree), inline, tree)
+    loaders = list(tree.iter("script", "iframe", "link"))  # one walk for the URLs and inline scripts
+    urls = tuple(urljoin(url, v) for e in loaders for v in loaded_urls(e))
+    iframes = tuple(urljoin(url, v) for e in loaders if e.tag == "iframe" for v in loaded_urls(e))
+    inline = "\n".join(e.text or "" for e in loaders if e.tag == "script" and not e.get("src"))
+    return PageSigns(urls, iframes, sign_elements(tree, marked), inline, tree, marked)
+
+
+def loaded_urls(element: HtmlElement) -> list[str]:
+    """Give the URLs a script or iframe loads (src, data-src) or a preload link names, stripped."""
+    if element.tag == "link":
+        names = ("href",) if element.get("rel") == "preload" else ()
+    else:
+        names = ("src", "data-src")
+    values = (element.get(name) for name in names)
+    return [v.strip() for v in values if v and v.strip()]
 
 
 def notice_texts(tree: HtmlElement) -> tuple[str, ...]:
     """Give the short visible text nodes of the page that may be a notice about comments, space-normalised."""
-    texts = VISIBLE_TEXTS(tree)
-    lines = (clean_space(t) for t in texts if len(t) <= 4 * MAX_NOTICE_CHARS and NOTICE_WORD_RE.search(t))
+    texts = [t for t in VISIBLE_TEXTS(tree) if len(t) <= 4 * MAX_NOTICE_CHARS]
+    lines = (clean_space(texts[i]) for i in matching_texts(texts, NOTICE_WORD_RE))
     return tuple(line for line in lines if line and len(line) <= MAX_NOTICE_CHARS)
 
 
@@ -260,12 +295,21 @@ def host_path(url: str) -> str:
 
 def product_evidence(product: WidgetProduct, signs: PageSigns) -> list[str]:
     """Give what on the page shows `product`'s widget (empty when nothing does)."""
-    patterns = [re.compile(p, re.IGNORECASE) for p in product.urls]
-    found = [f"script or iframe {u}" for u, path in signs.url_paths if any(p.search(path) for p in patterns)]
-    for element in signs.elements:
+    patterns = URL_PATTERNS[product.name]
+    found = [f"script or iframe {u}" for u, path in signs.product_url_paths if any(p.search(path) for p in patterns)]
+    for element in signs.product_elements:
         found += element_evidence(product, element)
     found += [f"inline script mentions {word}" for word in product.inline if word in signs.inline]
     return found
+
+
+def has_product_markup(element: HtmlElement) -> bool:
+    """Tell whether an element carries the id, a class, the tag or an attribute of some product."""
+    if element.get("id") in PRODUCT_IDS or element.tag in PRODUCT_TAGS:
+        return True
+    if not PRODUCT_CLASS_SET.isdisjoint(element.get("class", "").split()):
+        return True
+    return not PRODUCT_ATTRIBUTE_SET.isdisjoint(element.attrib.keys())
 
 
 def element_evidence(product: WidgetProduct, element: HtmlElement) -> list[str]:
@@ -346,19 +390,19 @@ def marker(element: HtmlElement) -> str:
     return (f"#{element.get('id')}" if element.get("id") else "") + classes.lower()
 
 
-def closed_notice(tree: HtmlElement, notices: tuple[str, ...]) -> str | None:
+def closed_notice(marked: MarkedElements, notices: tuple[str, ...]) -> str | None:
     """Give the page's own words saying that commenting is closed, or None."""
-    for element in CLOSED_MARKED(tree):
+    for element in matching_marked(marked, CLOSED_WORD_RE):
         if CLOSED_MARKER_RE.search(marker(element)):
             return f"element {marker(element)}"
     lines = [t for t in notices if CLOSED_RE.search(t)]
     return f'text "{lines[0]}"' if lines else None
 
 
-def declared_count(objects: tuple[dict, ...], tree: HtmlElement) -> int | None:
+def declared_count(structured: StructuredData, tree: HtmlElement) -> int | None:
     """Give the number of comments the page declares (JSON-LD or microdata commentCount), or None."""
-    values = [obj.get("commentCount") for obj in objects if "commentCount" in obj]
-    values += tree.xpath("//*[@itemprop='commentCount']/@content")
+    values = [obj.get("commentCount") for obj in structured.objects if "commentCount" in obj]
+    values += structured.declared("commentCount")
     for value in values:
         try:
             return int(str(value).strip())
@@ -369,22 +413,31 @@ def declared_count(objects: tuple[dict, ...], tree: HtmlElement) -> int | None:
 
 def shown_count(tree: HtmlElement) -> int | None:
     """Give the count of comments a heading or an in-page button shows ("12 Comments"), or None."""
-    for element in tree.xpath(COUNT_XPATH):
+    for element in tree.iter(*COUNT_TAGS):
+        if element.tag == "a" and not element.get("href", "").startswith("#"):
+            continue
         match = COUNT_TEXT_RE.match(clean_space(element.text_content()))
         if match:
             return int(re.sub(r"[,.]", "", match.group(1) or match.group(2)))
     return None
 
 
-def comments_status(tree: HtmlElement, url: str, count: int, objects: tuple[dict, ...] = ()) -> CommentsStatus:
+def comments_status(
+    tree: HtmlElement,
+    url: str,
+    count: int,
+    structured: StructuredData | None = None,
+    marked: MarkedElements | None = None,
+) -> CommentsStatus:
     """Give the comments status of a parsed page whose HTML gave `count` comments.
 
-    `objects` are the page's JSON-LD objects (for a declared commentCount). Comments in the HTML
+    `structured` is the page's structured data (for a declared commentCount), `marked` its
+    elements with an id or class, when already read. Comments in the HTML
     win (a widget beside them is named); then a widget; then a closed notice; then a declared
     count that the HTML does not hold."""
-    signs = page_signs(tree, url)
+    signs = page_signs(tree, url, marked_elements(tree) if marked is None else marked)
     known = known_widget(signs)
-    declared = declared_count(objects, tree)
+    declared = declared_count(read_structured(tree) if structured is None else structured, tree)
     if count:  # a known widget beside them is named (a site's own is not looked for)
         return CommentsStatus(
             PRESENT, count, known[0] if known else None, declared, tuple(known[1][:MAX_EVIDENCE]) if known else ()
@@ -393,7 +446,7 @@ def comments_status(tree: HtmlElement, url: str, count: int, objects: tuple[dict
     shown = tuple(dict.fromkeys(evidence))[:MAX_EVIDENCE]
     if evidence:
         return CommentsStatus(WIDGET, 0, widget, declared, shown)
-    notice = closed_notice(tree, signs.notices)
+    notice = closed_notice(signs.marked, signs.notices)
     if notice:
         return CommentsStatus(CLOSED, 0, None, declared, (notice,))
     if declared:
