@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import threading
 import time
@@ -12,6 +13,12 @@ WORDS = (
     "council budget river harbour school winter market railway museum hospital election festival "
     "bridge library weather farmers students workers tourism energy water housing transport"
 ).split()
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """Give 50 MB of spaces in an HTML page, gzipped once (compressing it on each request took seconds under load)."""
+    return gzip.compress(b"<html><body>" + b" " * 50_000_000 + b"</body></html>")
 
 
 def paragraphs(seed: int, count: int = 6) -> list[str]:
@@ -181,11 +188,7 @@ def route_traps(h, site: TrapSite, path: str, query: dict, count: int) -> None:
     if path == "/huge/":
         return h.send(200, b"<html><body>" + b"<p>filler text</p>" * 200_000 + b"</body></html>")
     if path == "/bomb/":
-        return h.send(
-            200,
-            gzip.compress(b"<html><body>" + b" " * 50_000_000 + b"</body></html>"),
-            headers=[("Content-Encoding", "gzip")],
-        )
+        return h.send(200, gzip_bomb(), headers=[("Content-Encoding", "gzip")])
     if path == "/binary/":
         return h.send(200, bytes(range(256)) * 64)
     if path == "/empty/":
