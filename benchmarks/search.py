@@ -29,6 +29,8 @@ LANGUAGES = ("en",) * 7 + ("de", "fr", "es")
 RARE_SHARE = 25
 BATCH = 20_000
 EPOCH = 1_700_000_000  # published dates spread over two years from here
+# comments per article, drawn uniformly: 3 on average, so 1M articles carry ~3M comments
+COMMENTS_PER_ARTICLE = (0, 0, 1, 2, 3, 4, 5, 9)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def article_rows(i: int, corpus: Corpus, rng: random.Random, authors: int) -> tu
     published = iso(EPOCH + rng.randint(0, 2 * 365 * 86400))
     seen = iso(EPOCH + 2 * 365 * 86400 + i)
     comments = []
-    for n in range(rng.choice((0, 0, 1, 1, 2, 3))):
+    for n in range(rng.choice(COMMENTS_PER_ARTICLE)):
         parent = f"k{n - 1}" if n and rng.random() < 0.5 else None
         comments.append(
             (

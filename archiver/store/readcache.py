@@ -1,0 +1,104 @@
+"""Results of slow reads kept until the archive changes: a served archive's row counts and facets.
+
+A table page of a million articles counts its rows and its facet values on every visit; the counts
+are the same until a crawl writes. So the served connections keep what took long, and drop it all
+as soon as one of them sees the archive changed: SQLite's `PRAGMA data_version` of a connection
+moves whenever another connection (any process) has committed since that connection last asked.
+
+Why that is enough: a result is kept with the generation read before its query started, and given
+only while the generation is unchanged. A commit made before a connection's check makes that
+connection's data_version differ from the one it saw before the commit, so some check after the
+commit has moved the generation; a result read before the commit is never given after it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+# Reads faster than this are not kept: they cost less than the memory they would hold.
+SLOW_MS = 15.0
+MAX_ENTRIES = 512
+# A read that ran out of time is remembered this long: asking again at once would spend the same time
+# again for the same refusal, but later, with the machine less busy, it may finish.
+REFUSAL_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Kept(Generic[T]):
+    """One kept result: the generation it belongs to, and either its value or the error it raised."""
+
+    generation: int
+    value: T | None = None
+    error: BaseException | None = None
+    expires: float | None = None
+
+
+class ReadCache:
+    """Slow read results of one archive, shared by all its served connections (thread-safe)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, slow_ms: float = SLOW_MS):
+        self.max_entries = max_entries
+        self.slow_ms = slow_ms
+        self._lock = threading.Lock()
+        self._generation = 0
+        # The connections held (never closed by a server while it runs) so that an id is never reused.
+        self._seen: dict[int, tuple[object, int]] = {}
+        self._entries: OrderedDict[Hashable, Kept] = OrderedDict()
+
+    def generation(self, conn) -> int:
+        """Give the archive's generation as this connection sees it, moved on when the archive changed."""
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        with self._lock:
+            known = self._seen.get(id(conn))
+            if known is None or known[1] != version:
+                # A connection seen for the first time may have missed commits too.
+                self._seen[id(conn)] = (conn, version)
+                self._generation += 1
+                self._entries.clear()
+            return self._generation
+
+    def _get(self, key: Hashable, generation: int) -> Kept | None:
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is None or kept.generation != generation:
+                return None
+            if kept.expires is not None and kept.expires < time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return kept
+
+    def _put(self, key: Hashable, kept: Kept) -> None:
+        with self._lock:
+            if kept.generation != self._generation:
+                return  # the archive changed while it was read
+            self._entries[key] = kept
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def read(self, conn, key: Hashable, load: Callable[[], T], refusals: tuple[type[BaseException], ...] = ()) -> T:
+        """Give `load()` (a read on `conn`), kept for the next asker when it was slow; a slow read that
+        raised one of `refusals` raises it again for REFUSAL_SECONDS without being run."""
+        generation = self.generation(conn)
+        kept = self._get(key, generation)
+        if kept is not None:
+            if kept.error is not None:
+                raise kept.error.with_traceback(None)  # not the frames of every earlier raise
+            return kept.value
+        started = time.perf_counter()
+        try:
+            value = load()
+        except refusals as exc:
+            self._put(key, Kept(generation, error=exc, expires=time.monotonic() + REFUSAL_SECONDS))
+            raise
+        if (time.perf_counter() - started) * 1000 >= self.slow_ms:
+            self._put(key, Kept(generation, value))
+        return value
