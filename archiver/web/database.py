@@ -8,14 +8,33 @@ Our own pages read through `execute_fn` and are not affected.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from datasette.database import Database, QueryInterrupted
+from datasette.database import Database, QueryInterrupted, connections
 
 from archiver.store.readcache import ReadCache
 
 # The query that Database.execute is running in this task, read by execute_fn to key its result.
 _QUERY = contextvars.ContextVar("archiver_query", default=None)
+# Whether the request being answered is a heavy search (set by web/security.py): its reads run on a
+# thread of their own, so that however many statements one heavy page runs at once (Datasette counts
+# and facets in parallel), they wait for each other, never for the threads of the usual searches.
+HEAVY = contextvars.ContextVar("archiver_heavy", default=False)
+HEAVY_THREADS = 1
+# The heavy thread's nice value: the kernel gives the usual searches the cores first.
+HEAVY_NICE = 19
+
+
+def lower_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux: a thread's own nice value); elsewhere do nothing."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HEAVY_NICE)
+    except (AttributeError, OSError):
+        pass
 
 
 def query_key(sql: str, params, *options) -> tuple:
@@ -33,6 +52,9 @@ class ArchiveDatabase(Database):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.read_cache = ReadCache()
+        self.heavy_executor = ThreadPoolExecutor(
+            HEAVY_THREADS, thread_name_prefix="archiver-heavy", initializer=lower_priority
+        )
 
     async def execute(
         self, sql, params=None, truncate=False, custom_time_limit=None, page_size=None, log_sql_errors=True
@@ -47,11 +69,26 @@ class ArchiveDatabase(Database):
 
     async def execute_fn(self, fn):
         key = _QUERY.get()
-        if key is None:
-            return await super().execute_fn(fn)
-        _QUERY.set(None)  # only the statement itself, not what else this task reads
-        cache = self.read_cache
-        return await super().execute_fn(lambda conn: cache.read(conn, key, lambda: fn(conn), (QueryInterrupted,)))
+        if key is not None:
+            _QUERY.set(None)  # only the statement itself, not what else this task reads
+            cache = self.read_cache
+            fn = (lambda read: lambda conn: cache.read(conn, key, lambda: read(conn), (QueryInterrupted,)))(fn)
+        if HEAVY.get() and self.ds.executor is not None:
+            return await self.on_heavy_thread(fn)
+        return await super().execute_fn(fn)
+
+    async def on_heavy_thread(self, fn):
+        """Give `fn(conn)` run on the heavy thread, with that thread's own connection."""
+
+        def in_thread():
+            conn = getattr(connections, self.name, None)
+            if not conn:
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                setattr(connections, self.name, conn)
+            return fn(conn)
+
+        return await asyncio.get_running_loop().run_in_executor(self.heavy_executor, in_thread)
 
 
 def with_cached_reads(ds) -> None:
