@@ -51,6 +51,7 @@ class ReadCache:
         # The connections held (never closed by a server while it runs) so that an id is never reused.
         self._seen: dict[int, tuple[object, int]] = {}
         self._entries: OrderedDict[Hashable, Kept] = OrderedDict()
+        self._loading: dict[Hashable, threading.Lock] = {}
 
     def generation(self, conn) -> int:
         """Give the archive's generation as this connection sees it, moved on when the archive changed."""
@@ -84,21 +85,47 @@ class ReadCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
-    def read(self, conn, key: Hashable, load: Callable[[], T], refusals: tuple[type[BaseException], ...] = ()) -> T:
+    def read(
+        self,
+        conn,
+        key: Hashable,
+        load: Callable[[], T],
+        refusals: tuple[type[BaseException], ...] = (),
+        fresh: bool = False,
+    ) -> T:
         """Give `load()` (a read on `conn`), kept for the next asker when it was slow; a slow read that
-        raised one of `refusals` raises it again for REFUSAL_SECONDS without being run."""
+        raised one of `refusals` raises it again for REFUSAL_SECONDS without being run (unless `fresh`)."""
         generation = self.generation(conn)
-        kept = self._get(key, generation)
-        if kept is not None:
-            if kept.error is not None:
-                raise kept.error.with_traceback(None)  # not the frames of every earlier raise
-            return kept.value
+        kept = None if fresh else self._get(key, generation)
+        if kept is None:
+            kept = self._load_once(key, generation, load, refusals, fresh)
+        if kept.error is not None:
+            raise kept.error.with_traceback(None)  # not the frames of every earlier raise
+        return kept.value
+
+    def _load_once(self, key: Hashable, generation: int, load: Callable[[], T], refusals: tuple, fresh: bool) -> Kept:
+        """Give what `load()` gave (or raised), loaded by one reader of `key` at a time: the others
+        wait for its result rather than read the same rows at once."""
+        with self._lock:
+            loading = self._loading.setdefault(key, threading.Lock())
+        try:
+            with loading:
+                kept = None if fresh else self._get(key, generation)
+                return kept or self._load(key, generation, load, refusals)
+        finally:
+            with self._lock:
+                if self._loading.get(key) is loading:
+                    del self._loading[key]
+
+    def _load(self, key: Hashable, generation: int, load: Callable[[], T], refusals: tuple) -> Kept:
+        """Give `load()`'s value (kept when slow); a refusal is kept, then raised."""
         started = time.perf_counter()
         try:
             value = load()
         except refusals as exc:
             self._put(key, Kept(generation, error=exc, expires=time.monotonic() + REFUSAL_SECONDS))
             raise
+        kept = Kept(generation, value)
         if (time.perf_counter() - started) * 1000 >= self.slow_ms:
-            self._put(key, Kept(generation, value))
-        return value
+            self._put(key, kept)
+        return kept
