@@ -193,7 +193,7 @@ def pages(base: str, name: str, n: int, rng: random.Random, count: int) -> dict[
         "search page 5": each(lambda k: f"{db}/-/search?q={('the', 'government', 'people')[k % 3]}&page=5"),
         "facet (language + source)": each(lambda k: f"{db}/-/search?language=de&source={SOURCES[k % len(SOURCES)]}"),
         "article": each(lambda k: f"{db}/-/article/{rng.randint(1, n)}"),
-        "source": each(lambda k: f"{db}/-/source/{1 + k % len(SOURCES)}"),
+        "source page": each(lambda k: f"{db}/-/source/{1 + k % len(SOURCES)}"),
         "articles table": [f"{db}/articles"] * count,
         "comments table": [f"{db}/comments"] * count,
         "home": [base + "/"] * count,
@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=40, help="Requests per page and concurrency.")
     parser.add_argument("--port", type=int, default=8765, help="Port for archiver serve.")
     parser.add_argument("--reuse", action="store_true", help="Reuse an existing bench archive of the same size.")
-    parser.add_argument("--only", nargs="*", default=[], help="Time only the pages whose names hold one of these.")
+    parser.add_argument("--only", nargs="*", default=[], help="Time only the pages whose names start with one of these.")
     args = parser.parse_args(argv)
     build_s = None
     if not (args.reuse and args.db.exists()):
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         urls = pages(f"http://127.0.0.1:{args.port}", args.db.stem, args.articles, random.Random(7), args.requests)
         if args.only:
-            urls = {name: batch for name, batch in urls.items() if any(word in name for word in args.only)}
+            urls = {name: batch for name, batch in urls.items() if name.startswith(tuple(args.only))}
         for name, batch in urls.items():  # warm the page cache once
             time_page(name, batch[:3], 1)
         timings = [time_page(name, batch, c) for c in (1, 8) for name, batch in urls.items()]

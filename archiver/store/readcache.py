@@ -2,23 +2,28 @@
 
 A table page of a million articles counts its rows and its facet values on every visit; the counts
 are the same until a crawl writes. So the served connections keep what took long, and drop it all
-as soon as one of them sees the archive changed: SQLite's `PRAGMA data_version` of a connection
-moves whenever another connection (any process) has committed since that connection last asked.
+as soon as the archive changed: SQLite's `PRAGMA data_version` of a connection moves whenever another
+connection (any process) has committed since that connection last asked. The cache asks on a
+connection of its own (its witness), under its lock, before every read.
 
 Why that is enough: a result is kept with the generation read before its query started, and given
-only while the generation is unchanged. A commit made before a connection's check makes that
-connection's data_version differ from the one it saw before the commit, so some check after the
-commit has moved the generation; a result read before the commit is never given after it.
+only while the generation is unchanged. A commit made before a check makes the witness's
+data_version differ from the one it saw before the commit, so that check moves the generation; a
+result read before the commit is never given after it.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
+
+from archiver.store.archive import open_readonly
 
 T = TypeVar("T")
 
@@ -43,27 +48,35 @@ class Kept(Generic[T]):
 class ReadCache:
     """Slow read results of one archive, shared by all its served connections (thread-safe)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, slow_ms: float = SLOW_MS):
+    def __init__(self, path: str | Path, max_entries: int = MAX_ENTRIES, slow_ms: float = SLOW_MS):
+        self.path = path
         self.max_entries = max_entries
         self.slow_ms = slow_ms
         self._lock = threading.Lock()
         self._generation = 0
-        # The connections held (never closed by a server while it runs) so that an id is never reused.
-        self._seen: dict[int, tuple[object, int]] = {}
+        self._witness: sqlite3.Connection | None = None
+        self._version: int | None = None
         self._entries: OrderedDict[Hashable, Kept] = OrderedDict()
         self._loading: dict[Hashable, threading.Lock] = {}
 
-    def generation(self, conn) -> int:
-        """Give the archive's generation as this connection sees it, moved on when the archive changed."""
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
+    def generation(self) -> int:
+        """Give the archive's generation, moved on (and every kept result dropped) when the archive changed."""
         with self._lock:
-            known = self._seen.get(id(conn))
-            if known is None or known[1] != version:
-                # A connection seen for the first time may have missed commits too.
-                self._seen[id(conn)] = (conn, version)
+            if self._witness is None:
+                self._witness = open_readonly(self.path)
+            version = self._witness.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._version = version
                 self._generation += 1
                 self._entries.clear()
             return self._generation
+
+    def close(self) -> None:
+        """Close the witness connection."""
+        with self._lock:
+            if self._witness is not None:
+                self._witness.close()
+                self._witness = None
 
     def _get(self, key: Hashable, generation: int) -> Kept | None:
         with self._lock:
@@ -87,15 +100,14 @@ class ReadCache:
 
     def read(
         self,
-        conn,
         key: Hashable,
         load: Callable[[], T],
         refusals: tuple[type[BaseException], ...] = (),
         fresh: bool = False,
     ) -> T:
-        """Give `load()` (a read on `conn`), kept for the next asker when it was slow; a slow read that
+        """Give `load()` (a read of the archive), kept for the next asker when it was slow; a slow read that
         raised one of `refusals` raises it again for REFUSAL_SECONDS without being run (unless `fresh`)."""
-        generation = self.generation(conn)
+        generation = self.generation()
         kept = None if fresh else self._get(key, generation)
         if kept is None:
             kept = self._load_once(key, generation, load, refusals, fresh)

@@ -64,7 +64,7 @@ class ArchiveDatabase(Database):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.read_cache = ReadCache()
+        self.read_cache = ReadCache(self.path)
         self.pending: set[tuple] = set()
         self.heavy_executor = ThreadPoolExecutor(
             HEAVY_THREADS, thread_name_prefix="archiver-heavy", initializer=lower_priority
@@ -113,7 +113,7 @@ class ArchiveDatabase(Database):
             cache = self.read_cache
             fn = (
                 lambda read: (
-                    lambda conn: cache.read(conn, query.key, lambda: read(conn), (QueryInterrupted,), fresh=query.fresh)
+                    lambda conn: cache.read(query.key, lambda: read(conn), (QueryInterrupted,), fresh=query.fresh)
                 )
             )(fn)
         if HEAVY.get() and self.ds.executor is not None:

@@ -63,7 +63,7 @@ async def read(datasette, db, load, key: tuple | None = None):
     # Kept reads are few (one per page, not per query string) and read once per change of the archive:
     # they may take longer (a source's completeness reads each of its articles).
     limit = max(limit, KEPT_LIMIT_MS)
-    return await db.execute_fn(lambda conn: cache.read(conn, key, lambda: queries.time_limited(conn, limit, load)))
+    return await db.execute_fn(lambda conn: cache.read(key, lambda: queries.time_limited(conn, limit, load)))
 
 
 async def archive_db(datasette, request, name: str | None = None):
