@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from archiver.errors import StoreError
 from archiver.store.reads import rows
 
-WINDOW = 1000
+WINDOW = 500
 PAGE_SIZE = 20
 FACET_SIZE = 10
 # Markers that snippet() puts around matches; unlikely in archived text, replaced by <mark> after escaping.
