@@ -237,7 +237,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=40, help="Requests per page and concurrency.")
     parser.add_argument("--port", type=int, default=8765, help="Port for archiver serve.")
     parser.add_argument("--reuse", action="store_true", help="Reuse an existing bench archive of the same size.")
-    parser.add_argument("--only", nargs="*", default=[], help="Time only the pages whose names start with one of these.")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="Time only the pages whose names start with one of these."
+    )
     args = parser.parse_args(argv)
     build_s = None
     if not (args.reuse and args.db.exists()):
