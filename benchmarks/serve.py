@@ -29,6 +29,8 @@ from archiver.store.search import MAX_TERMS, MIN_PREFIX
 from benchmarks import search as bench_search
 
 NORMAL_CLIENTS = 8
+# The searches of bench-search that a normal visitor runs (the same four since the first measure).
+NORMAL_PAGES = ("search common word", "search rare word", "facet (language + source)", "search + facet filter")
 ATTACK_CLIENTS = 4
 COMMON = (
     "the of and to in a is that for on with as was at by it from he be has have are said an his not but they "
@@ -131,7 +133,7 @@ def serve(path: Path, port: int) -> subprocess.Popen:
 def normal_searches(db: str, n: int, count: int) -> list[str]:
     """Give the normal searches: common and rare words, facets, a search with a facet filter."""
     found = bench_search.pages(db.rsplit("/", 1)[0], db.rsplit("/", 1)[1], n, random.Random(7), count)
-    return [u for name, urls in found.items() if name.startswith(("search", "facet")) for u in urls]
+    return [u for name, urls in found.items() if name in NORMAL_PAGES for u in urls]
 
 
 def report(path: Path, n: int, rows: list[tuple[str, Figures]], attacks: Counter) -> None:

@@ -292,6 +292,7 @@ def test_no_route_answers_500_whatever_the_url(hostile):
     assert failures == []
     text = log.read_text(errors="replace")
     assert "Traceback" not in text and "locals ─" not in text and "500 on" not in text  # rich's panel of locals
+    assert "ERROR" not in text  # Datasette's print of each failed statement with its parameters
 
 
 def test_a_page_whose_reads_run_past_the_time_limit_says_so(hostile):

@@ -3,7 +3,9 @@
 Ranking every match of a common word over a million articles costs seconds, so each kind ranks a
 window: the WINDOW most recent matches (FTS5 walks its doclist by rowid, newest first, and stops),
 ordered by bm25. A rare word has fewer matches than the window and is ranked exactly. Facets count
-the hits of the window, so they stay exact whenever the results are not capped.
+the hits of the window, so they stay exact whenever the results are not capped. The window is read
+without bm25 and ranked by a second statement over its rowid range, so that bm25 reads no more than
+the window (see ranking_query for common terms, and FILTER_FIRST_ROWS for selective filters).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from archiver.errors import StoreError
 from archiver.store.reads import rows
 
-WINDOW = 1000
+WINDOW = 500
 PAGE_SIZE = 20
 FACET_SIZE = 10
 # Markers that snippet() puts around matches; unlikely in archived text, replaced by <mark> after escaping.
@@ -176,39 +178,78 @@ def date_filters(column: str, req: SearchRequest) -> list[str]:
 
 # What facets need of each hit, read in the window query so that facets cost no further query.
 WINDOW_COLUMNS = "a.published, NULL AS author, a.source_id, a.language, a.authors"
-BYLINE = (
-    "EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
-    " WHERE aa.article_id = a.id AND au.name = :author)"
-)
+AUTHOR_IDS = "SELECT id FROM authors WHERE name = :author"
+BYLINE_ARTICLES = f"SELECT aa.article_id FROM article_authors aa WHERE aa.author_id IN ({AUTHOR_IDS})"
+COMMENTER_COMMENTS = "SELECT id FROM comments WHERE author = :commenter"
+# Indexes holding what the window reads of a match (schema.py): a row of the tables is a page of text.
+ARTICLE_WINDOW, COMMENT_WINDOW = "idx_articles_search_window", "idx_comments_search_window"
+# bm25 weighs each term by the number of rows holding it, which it counts by reading the term's whole
+# list of matches on every search: 45 ms for a word found in each of a million articles. A term held by
+# more rows than COMMON_ROWS is common: it narrows the hits but does not rank them (a word in most rows
+# weighs next to nothing in bm25 anyway). Its share is measured in the newest PROBE_ROWS rows.
+COMMON_ROWS = 100_000
+PROBE_ROWS = 2_000
+# A byline or commenter filter that picks at most this many rows is read first, each of its rows then
+# looked up in the full-text index (walking a common word's matches until a thousand are by one reader
+# read millions); a larger one checks the full-text matches as they come, newest first.
+FILTER_FIRST_ROWS = 5_000
 
 
-def article_window_sql(req: SearchRequest) -> str:
-    """Give the SQL of the article hits of the window (ranked by bm25 when there is a query)."""
-    where = article_filters(req) + date_filters("a.published", req) + ([BYLINE] if req.author else [])
+@dataclass(frozen=True)
+class Indexed:
+    """One searched table: the kind of its hits, its full-text index and that index's bm25 weights."""
+
+    kind: str
+    table: str
+    fts: str
+    weights: str = ""
+
+
+ARTICLES = Indexed("article", "articles", "articles_fts", ", 5.0, 1.0")
+COMMENTS = Indexed("comment", "comments", "comments_fts")
+
+
+def article_window_sql(req: SearchRequest, byline_first: bool = False) -> str:
+    """Give the SQL of the article hits of the window: the newest matches (ranked later, see ranked)."""
+    where = article_filters(req) + date_filters("a.published", req)
+    columns = f"'article' AS kind, a.id, a.id AS article_id, 0.0 AS score, {WINDOW_COLUMNS}"
     if not req.q:
-        cond = " AND ".join(where) or "1"
+        cond = " AND ".join(where + ([f"a.id IN ({BYLINE_ARTICLES})"] if req.author else [])) or "1"
+        return f"SELECT {columns} FROM articles a WHERE {cond} ORDER BY a.id DESC LIMIT :window"
+    if byline_first:
+        cond = " AND ".join(["articles_fts.rowid = aa.article_id", "articles_fts MATCH :q", "a.id = aa.article_id"])
         return (
-            f"SELECT 'article' AS kind, a.id, a.id AS article_id, 0.0 AS score, {WINDOW_COLUMNS}"
-            f" FROM articles a WHERE {cond} ORDER BY a.id DESC LIMIT :window"
+            f"SELECT {columns} FROM article_authors aa CROSS JOIN articles_fts CROSS JOIN articles a"
+            f" WHERE aa.author_id IN ({AUTHOR_IDS}) AND {' AND '.join([cond] + where)}"
+            " ORDER BY aa.article_id DESC LIMIT :window"
         )
-    cond = " AND ".join(["articles_fts MATCH :q"] + where)
+    # `+` keeps the byline set a filter on each match, not a rowid handed to the index one by one.
+    byline = [f"+articles_fts.rowid IN ({BYLINE_ARTICLES})"] if req.author else []
+    cond = " AND ".join(["articles_fts MATCH :q"] + byline + where)
     return (
-        "SELECT 'article' AS kind, a.id, a.id AS article_id, bm25(articles_fts, 5.0, 1.0) AS score,"
-        f" {WINDOW_COLUMNS} FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+        f"SELECT {columns} FROM articles_fts JOIN articles a INDEXED BY {ARTICLE_WINDOW} ON a.id = articles_fts.rowid"
         f" WHERE {cond} ORDER BY articles_fts.rowid DESC LIMIT :window"
     )
 
 
-def comment_window_sql(req: SearchRequest) -> str:
-    """Give the SQL of the comment hits of the window, ranked by bm25."""
+def comment_window_sql(req: SearchRequest, commenter_first: bool = False) -> str:
+    """Give the SQL of the comment hits of the window: the newest matches (ranked later, see ranked)."""
     where = article_filters(req) + date_filters("c.published", req)
-    if req.commenter:
-        where.append("c.author = :commenter")
-    cond = " AND ".join(["comments_fts MATCH :q"] + where)
+    columns = (
+        "'comment' AS kind, c.id, c.article_id, 0.0 AS score, c.published, c.author, a.source_id, a.language,"
+        " NULL AS authors"
+    )
+    if commenter_first:
+        cond = " AND ".join(["comments_fts.rowid = c.id", "comments_fts MATCH :q", "a.id = c.article_id"] + where)
+        return (
+            f"SELECT {columns} FROM comments c CROSS JOIN comments_fts CROSS JOIN articles a"
+            f" WHERE c.author = :commenter AND {cond} ORDER BY c.id DESC LIMIT :window"
+        )
+    commenter = [f"+comments_fts.rowid IN ({COMMENTER_COMMENTS})"] if req.commenter else []
+    cond = " AND ".join(["comments_fts MATCH :q"] + commenter + where)
     return (
-        "SELECT 'comment' AS kind, c.id, c.article_id, bm25(comments_fts) AS score, c.published,"
-        " c.author, a.source_id, a.language, NULL AS authors FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid"
-        " JOIN articles a ON a.id = c.article_id"
+        f"SELECT {columns} FROM comments_fts JOIN comments c INDEXED BY {COMMENT_WINDOW} ON c.id = comments_fts.rowid"
+        f" JOIN articles a INDEXED BY {ARTICLE_WINDOW} ON a.id = c.article_id"
         f" WHERE {cond} ORDER BY comments_fts.rowid DESC LIMIT :window"
     )
 
@@ -228,13 +269,69 @@ def params(req: SearchRequest) -> dict:
     return {k: v for k, v in values.items() if v != ""}
 
 
+def picks_few(conn: sqlite3.Connection, sql: str, req: SearchRequest) -> bool:
+    """Tell whether the filter `sql` picks at most FILTER_FIRST_ROWS rows."""
+    bounded = f"SELECT count(*) FROM ({sql} LIMIT {FILTER_FIRST_ROWS + 1})"
+    return conn.execute(bounded, params(req)).fetchone()[0] <= FILTER_FIRST_ROWS
+
+
+def query_units(q: str) -> list[str] | None:
+    """Give the words and quoted phrases of a query made of nothing else (quoted); None for any other syntax."""
+    units = []
+    for token in query_tokens(q):
+        if token in OPERATORS or not re.fullmatch(r'\w+|"[^"]+"', token):
+            return None
+        units.append(token if token.startswith('"') else f'"{token}"')
+    return units
+
+
+def ranking_query(conn: sqlite3.Connection, index: Indexed, q: str) -> str:
+    """Give the query that ranks hits of `q` in `index`: `q` without its common terms ("" when all are)."""
+    units = query_units(q)
+    newest = conn.execute(f"SELECT max(rowid) FROM {index.table}").fetchone()[0] or 0
+    if units is None or newest <= COMMON_ROWS:
+        return q
+    enough = max(1, PROBE_ROWS * COMMON_ROWS // newest)
+    probe = f"SELECT count(*) FROM (SELECT 1 FROM {index.fts} WHERE {index.fts} MATCH ? AND rowid > ? LIMIT ?)"
+    rare = [u for u in units if conn.execute(probe, (u, newest - PROBE_ROWS, enough)).fetchone()[0] < enough]
+    return " ".join(rare)
+
+
+def ranked(conn: sqlite3.Connection, index: Indexed, hits: list[dict], q: str) -> list[dict]:
+    """Give the hits with their bm25 scores for the ranking query of `q` (see ranking_query)."""
+    rank_q = ranking_query(conn, index, q) if hits else ""
+    if not rank_q:
+        return hits
+    ids = [h["id"] for h in hits]
+    # bm25 runs on the hits only; the other matches in their range are skipped (`+`: no lookup per id).
+    sql = (
+        f"SELECT rowid, bm25({index.fts}{index.weights}) FROM {index.fts} WHERE {index.fts} MATCH :q"
+        " AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:ids))"
+    )
+    scores = dict(conn.execute(sql, {"q": rank_q, "low": min(ids), "high": max(ids), "ids": json.dumps(ids)}))
+    return [{**h, "score": scores.get(h["id"], 0.0)} for h in hits]
+
+
+def article_window(conn: sqlite3.Connection, req: SearchRequest) -> list[dict]:
+    """Give the window's article hits, ranked."""
+    first = bool(req.q and req.author) and picks_few(conn, BYLINE_ARTICLES, req)
+    found = rows(conn, article_window_sql(req, first), params(req))
+    return ranked(conn, ARTICLES, found, req.q) if req.q else found
+
+
+def comment_window(conn: sqlite3.Connection, req: SearchRequest) -> list[dict]:
+    """Give the window's comment hits, ranked."""
+    first = bool(req.commenter) and picks_few(conn, COMMENTER_COMMENTS, req)
+    return ranked(conn, COMMENTS, rows(conn, comment_window_sql(req, first), params(req)), req.q)
+
+
 def window(conn: sqlite3.Connection, req: SearchRequest) -> tuple[list[dict], bool]:
     """Give the window's hits, best first, and whether a kind had more matches than the window."""
     # A byline filter asks for articles, a commenter filter for comments: article authors and readers differ.
-    found = rows(conn, article_window_sql(req), params(req)) if not req.commenter else []
+    found = article_window(conn, req) if not req.commenter else []
     capped = len(found) >= WINDOW
     if req.q and not req.author:
-        comments = rows(conn, comment_window_sql(req), params(req))
+        comments = comment_window(conn, req)
         capped = capped or len(comments) >= WINDOW
         found += comments
     found.sort(key=lambda h: (h["score"], -(h["article_id"]), h["kind"], -h["id"]))

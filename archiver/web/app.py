@@ -10,6 +10,7 @@ from datasette.app import Datasette
 
 from archiver.errors import ArchiverError
 from archiver.store import Archive
+from archiver.web.database import with_cached_reads
 from archiver.web.security import SEARCH_SLOTS
 
 
@@ -25,9 +26,13 @@ def build_app(db_path: Path, public: bool = False) -> Datasette:
         "suggest_facets": False,
         # One more than the searches that may run at once (web/security.py): other pages always find a thread.
         "num_sql_threads": SEARCH_SLOTS + 1,
+        # A public archive is browsed and searched, not handed out whole: one request would read gigabytes.
+        "allow_download": not public,
     }
     metadata = {"allow_sql": False, "plugins": {"archiver": {"public": True}}} if public else {}
-    return Datasette([str(db_path)], settings=settings, metadata=metadata)
+    ds = Datasette([str(db_path)], settings=settings, metadata=metadata)
+    with_cached_reads(ds)
+    return ds
 
 
 def check_port(host: str, port: int) -> None:

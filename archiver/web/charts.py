@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Colour-blind-safe colours (Okabe-Ito), with a dash pattern each so that print and greyscale tell them apart.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -190,16 +190,18 @@ def series_marks(chart: TimeChart, scale: Scale, index: int) -> Markup:
     series, colour, dash = chart.series[index], COLOURS[index % len(COLOURS)], DASHES[index % len(DASHES)]
     points = [(scale.x(day), scale.y(v), day, v) for day, v in zip(chart.periods, series.values)]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
-    marks = [
-        Markup('<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="{}"><title>{}: {} {}</title></circle>').format(
-            x, y, colour, series.label, day.isoformat(), value_label(v, chart.percent)
-        )
+    # One mark per period, a thousand on a source's page: the label is escaped once, the rest are numbers
+    # and dates (Markup.format escaping each piece of each mark cost a tenth of a second a page).
+    label = escape(series.label)
+    marks = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"><title>{label}: {day.isoformat()} '
+        f"{escape(value_label(v, chart.percent))}</title></circle>"
         for x, y, day, v in points
-    ]
+    )
     return Markup(
         '<g class="series" data-series="{i}"><polyline points="{p}" fill="none" stroke="{c}" stroke-width="2"'
         ' stroke-dasharray="{d}"/>{m}</g>'
-    ).format(i=index, p=line, c=colour, d=dash, m=Markup("").join(marks))
+    ).format(i=index, p=line, c=colour, d=dash, m=Markup(marks))
 
 
 def draw(chart: TimeChart, layout: Layout, uid: str) -> Markup:

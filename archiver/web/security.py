@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from archiver.store.reads import QueryTimeout
 from archiver.store.search import SearchRefused, bounded_query, is_heavy
+from archiver.web.database import HEAVY
 
 LOG = logging.getLogger("archiver.web")
 # A URL's query string longer than this is refused (414) before any view parses it.
@@ -152,6 +153,11 @@ def search_kind(path: str, query_string: bytes) -> str:
     return "heavy" if any(is_heavy(q) for q in queries) else "light"
 
 
+def reads_heavy(path: str, query_string: bytes) -> bool:
+    """Tell whether a CSV request searches with a heavy query (its pages are read like a heavy search's)."""
+    return path.endswith(".csv") and search_kind(path[: -len(".csv")], query_string) == "heavy"
+
+
 def wrap(app, csp: str, public: bool):
     """Give the ASGI app `app` with security headers on every response, oversized requests refused and
     searches taking turns (see LIGHT_SLOTS)."""
@@ -174,6 +180,8 @@ def wrap(app, csp: str, public: bool):
             return await refusal_response(scope["path"], refused).asgi_send(send_secured)
         bounded = {**scope, "query_string": bounded_params(query_string)}
         kind = search_kind(scope["path"], query_string)
+        # A heavy search (a CSV of one too) reads on the heavy thread (web/database.py), never on the others.
+        HEAVY.set(kind == "heavy" or reads_heavy(scope["path"], query_string))
         if not kind:
             return await app(bounded, receive, send_secured)
         async with slots[kind]:

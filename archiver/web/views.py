@@ -24,6 +24,7 @@ RAW_LIMIT = 200_000
 # How long the reads of one page may run (plugin setting `time_limit_ms`): an archive page is a few
 # indexed lookups, so a query past this is a hostile or pathological one, stopped before it holds a thread.
 TIME_LIMIT_MS = 2000
+KEPT_LIMIT_MS = 10_000
 # SQLite's integers: a larger id in a URL names no row (and would overflow the driver).
 MAX_ID = 2**63 - 1
 
@@ -52,10 +53,17 @@ def time_limit(datasette) -> int:
     return int((datasette.plugin_config("archiver") or {}).get("time_limit_ms", TIME_LIMIT_MS))
 
 
-async def read(datasette, db, load):
-    """Give `load(conn)` run on the database's read thread under the page time limit (QueryTimeout past it)."""
+async def read(datasette, db, load, key: tuple | None = None):
+    """Give `load(conn)` run on the database's read thread under the page time limit (QueryTimeout past it);
+    with a `key`, a slow result is kept until the archive changes (web/database.py)."""
     limit = time_limit(datasette)
-    return await db.execute_fn(lambda conn: queries.time_limited(conn, limit, load))
+    cache = getattr(db, "read_cache", None)
+    if key is None or cache is None:
+        return await db.execute_fn(lambda conn: queries.time_limited(conn, limit, load))
+    # Kept reads are few (one per page, not per query string) and read once per change of the archive:
+    # they may take longer (a source's completeness reads each of its articles).
+    limit = max(limit, KEPT_LIMIT_MS)
+    return await db.execute_fn(lambda conn: cache.read(key, lambda: queries.time_limited(conn, limit, load)))
 
 
 async def archive_db(datasette, request, name: str | None = None):
@@ -92,7 +100,8 @@ async def home(datasette, request):
             "publishers": queries.publishers(conn),
         }
 
-    data = await read(datasette, db, load)
+    # Counts of every source's articles: a million rows read per visit, the same until a crawl writes.
+    data = await read(datasette, db, load, key=("home",))
     return await page(datasette, request, "archive_home.html", {"db": db.name, **data})
 
 
@@ -250,7 +259,7 @@ async def source(datasette, request):
             "coverage": comments_coverage(conn, found["name"]) if found else None,
         }
 
-    data = await read(datasette, db, load)
+    data = await read(datasette, db, load, key=("source", source_id))
     if data["source"] is None:
         raise NotFound("no such source")
     chart = charts.figure(

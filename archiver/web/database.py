@@ -1,0 +1,143 @@
+"""The served archive's Datasette database: slow counts and facets kept until the archive changes,
+and no SQL error printed to the server log for what a request asked wrongly.
+
+Datasette counts a table's rows and its facet values on every table page; over a million articles
+those queries cost more than the page itself, and they give the same answer until a crawl writes.
+A facet that runs past Datasette's facet time limit (a byline or date facet over a million rows
+takes about a second) is shown as timed out, and finished on the heavy thread for the next visitor.
+Our own pages read through `execute_fn` and are not affected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from datasette.database import Database, QueryInterrupted, connections
+
+from archiver.store.readcache import ReadCache
+
+# The query that Database.execute is running in this task, read by execute_fn to key its result.
+_QUERY = contextvars.ContextVar("archiver_query", default=None)
+# Whether the request being answered is a heavy search (set by web/security.py): its reads run on a
+# thread of their own, so that however many statements one heavy page runs at once (Datasette counts
+# and facets in parallel), they wait for each other, never for the threads of the usual searches.
+HEAVY = contextvars.ContextVar("archiver_heavy", default=False)
+HEAVY_THREADS = 1
+# The heavy thread's nice value: the kernel gives the usual searches the cores first.
+HEAVY_NICE = 19
+# Facets stopped at Datasette's facet time limit and finished on the heavy thread, at most this many at once.
+MAX_PENDING = 8
+
+
+def lower_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux: a thread's own nice value); elsewhere do nothing."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HEAVY_NICE)
+    except (AttributeError, OSError):
+        pass
+
+
+@dataclass(frozen=True)
+class Query:
+    """A statement being run: its cache key, and whether a kept refusal of it is to be run again."""
+
+    key: tuple
+    fresh: bool = False
+
+
+def query_key(sql: str, params, *options) -> tuple:
+    """Give a hashable key for a query, its parameters and the options that shape its result."""
+    if isinstance(params, dict):
+        frozen = tuple(sorted((str(k), repr(v)) for k, v in params.items()))
+    else:
+        frozen = tuple(repr(v) for v in params or ())
+    return (sql, frozen, *options)
+
+
+class ArchiveDatabase(Database):
+    """A Datasette database whose slow query results are kept (see archiver.store.readcache)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read_cache = ReadCache(self.path)
+        self.pending: set[tuple] = set()
+        self.heavy_executor = ThreadPoolExecutor(
+            HEAVY_THREADS, thread_name_prefix="archiver-heavy", initializer=lower_priority
+        )
+
+    async def execute(
+        self, sql, params=None, truncate=False, custom_time_limit=None, page_size=None, log_sql_errors=True
+    ):
+        # Errors still reach the page (and a real failure the log, once, from security.render_error);
+        # Datasette's own print of every failed statement, with its parameters, is left out.
+        key = query_key(sql, params, truncate, page_size)
+        token = _QUERY.set(Query(key))
+        try:
+            return await super().execute(sql, params, truncate, custom_time_limit, page_size, log_sql_errors=False)
+        except QueryInterrupted:
+            if custom_time_limit and custom_time_limit < self.ds.sql_time_limit_ms:
+                self.finish_later(Query(key, fresh=True), sql, params, truncate, page_size)
+            raise
+        finally:
+            _QUERY.reset(token)
+
+    def finish_later(self, query: Query, sql, params, truncate, page_size) -> None:
+        """Run a query stopped at a short limit (a facet) again under the full limit on the heavy thread,
+        its result kept for the next page; at most MAX_PENDING at once, each query once."""
+        if query.key in self.pending or len(self.pending) >= MAX_PENDING:
+            return
+        self.pending.add(query.key)
+        execute = super().execute
+
+        async def finish():
+            HEAVY.set(True)
+            _QUERY.set(query)
+            try:
+                await execute(sql, params, truncate, None, page_size, log_sql_errors=False)
+            except Exception:  # noqa: BLE001 - nobody waits for it: the next page tries again
+                pass
+            finally:
+                self.pending.discard(query.key)
+
+        asyncio.get_running_loop().create_task(finish())
+
+    async def execute_fn(self, fn):
+        query = _QUERY.get()
+        if query is not None:
+            _QUERY.set(None)  # only the statement itself, not what else this task reads
+            cache = self.read_cache
+            fn = (
+                lambda read: (
+                    lambda conn: cache.read(query.key, lambda: read(conn), (QueryInterrupted,), fresh=query.fresh)
+                )
+            )(fn)
+        if HEAVY.get() and self.ds.executor is not None:
+            return await self.on_heavy_thread(fn)
+        return await super().execute_fn(fn)
+
+    async def on_heavy_thread(self, fn):
+        """Give `fn(conn)` run on the heavy thread, with that thread's own connection."""
+
+        def in_thread():
+            conn = getattr(connections, self.name, None)
+            if not conn:
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                setattr(connections, self.name, conn)
+            return fn(conn)
+
+        return await asyncio.get_running_loop().run_in_executor(self.heavy_executor, in_thread)
+
+
+def with_cached_reads(ds) -> None:
+    """Give every database file that `ds` serves a kept-results database in place of Datasette's own."""
+    for name, db in list(ds.databases.items()):
+        if db.path is None or isinstance(db, ArchiveDatabase):
+            continue
+        ds.remove_database(name)
+        ds.add_database(ArchiveDatabase(ds, path=db.path, is_mutable=db.is_mutable), name=name, route=db.route)

@@ -1,0 +1,90 @@
+"""Slow reads kept by a served archive (store/readcache.py, web/database.py) follow every write, and a
+public archive is never handed out whole."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from archiver.store import Archive
+from archiver.store.readcache import ReadCache
+
+from . import helpers
+from .helpers import fetch, in_process
+from .test_datasette import T1, build_archive, extraction, save
+
+
+def count_articles(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def test_a_kept_read_is_read_again_once_another_connection_wrote(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    reader = sqlite3.connect(db)
+    cache = ReadCache(db, slow_ms=0)  # keep every read
+    reads = []
+
+    def load():
+        reads.append(1)
+        return count_articles(reader)
+
+    assert cache.read("count", load) == 3
+    assert cache.read("count", load) == 3 and len(reads) == 1  # kept
+    with Archive(db) as archive:
+        weekly = archive.ensure_source("weekly", "https://weekly.example/", {}, T1).id
+        save(archive, weekly, archive.start_crawl(weekly, T1), new_article("https://weekly.example/ferry"), T1)
+    assert cache.read("count", load) == 4 and len(reads) == 2
+    assert cache.read("count", load) == 4 and len(reads) == 2  # kept again
+    cache.close()
+    reader.close()
+
+
+def new_article(url: str):
+    return extraction(url, "Ferry returns", "The ferry is back in the harbour.", "fr", ["Lu Auteur"], "2026-03-02")
+
+
+def table(base: str, query: str) -> dict:
+    status, body = fetch(f"{base}/archive/articles.json?{query}")
+    assert status == 200, body[:300]
+    return json.loads(body)
+
+
+def test_table_counts_and_facets_kept_by_the_server_follow_a_crawl(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    with in_process(db) as base:
+        served = helpers._APPS[base].app.databases["archive"]
+        served.read_cache.slow_ms = 0  # on this small archive nothing is slow: keep everything
+        before = table(base, "_facet=language&_size=1")
+        again = table(base, "_facet=language&_size=1")
+        assert before["filtered_table_rows_count"] == again["filtered_table_rows_count"] == 3
+        languages = {v["value"]: v["count"] for v in before["facet_results"]["language"]["results"]}
+        assert languages == {"en": 2, "de": 1}
+        with Archive(db) as archive:
+            weekly = archive.ensure_source("weekly", "https://weekly.example/", {}, T1).id
+            save(archive, weekly, archive.start_crawl(weekly, T1), new_article("https://weekly.example/ferry"), T1)
+        after = table(base, "_facet=language&_size=1")
+        assert after["filtered_table_rows_count"] == 4
+        languages = {v["value"]: v["count"] for v in after["facet_results"]["language"]["results"]}
+        assert languages == {"en": 2, "de": 1, "fr": 1}
+
+
+def test_a_public_archive_offers_no_download_of_its_database(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    with in_process(db, public=True) as base:
+        status, body = fetch(base + "/-/settings.json")
+        assert status == 200 and json.loads(body)["allow_download"] is False
+        assert fetch(base + "/archive.db")[0] == 403
+    with in_process(db) as base:
+        assert json.loads(fetch(base + "/-/settings.json")[1])["allow_download"] is True
+
+
+def test_a_heavy_search_read_on_the_heavy_thread_still_answers(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    with in_process(db, public=True) as base:
+        status, body = fetch(base + "/archive/-/search.json?q=" + "tram* OR harbour")
+        assert status == 200
+        found = json.loads(body)
+        assert found["total"] >= 2 and any("tram" in h["title"].lower() for h in found["hits"])
+        five = "harbour+tram+line+reopens+commuters"  # more than a light search's terms
+        status, body = fetch(base + f"/archive/articles.json?_search={five}&_shape=array")
+        assert status == 200 and [a["title"] for a in json.loads(body)] == ["Harbour tram reopens"]
