@@ -307,15 +307,26 @@ def reextract(db, source, warc_dir):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 127.0.0.1 keeps it local.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
 @click.option("--public", is_flag=True, help="Turn off arbitrary SQL, for deployments that others can reach.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Serving processes sharing the port; one per core answers the most visitors.",
+)
 @reported
-def serve(db, host, port, public):
+def serve(db, host, port, public, processes):
     """Serve the archive in Datasette (read-only) at http://HOST:PORT/."""
-    from archiver.web.app import build_app
+    from archiver.web.app import build_app, serve_processes
     from archiver.web.app import serve as run_server
 
-    app = build_app(db, public=public)
-    click.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl-C to stop)")
-    run_server(app, host, port)
+    app = build_app(db, public=public)  # a bad archive fails here, before any process starts
+    shown = f" from {processes} processes" if processes > 1 else ""
+    click.echo(f"Serving {db} at http://{host}:{port}/{shown} (Ctrl-C to stop)")
+    if processes > 1:
+        serve_processes(db, public, host, port, processes)
+    else:
+        run_server(app, host, port)
 
 
 @main.command()

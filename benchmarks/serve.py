@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import statistics
 import subprocess
@@ -117,10 +118,11 @@ def phase(normal: list[str], home: str, attacks: list[str], seconds: float) -> d
     return results
 
 
-def serve(path: Path, port: int) -> subprocess.Popen:
+def serve(path: Path, port: int, processes: int) -> subprocess.Popen:
     """Start `archiver serve --public` over the bench archive and wait until it answers."""
     archiver = str(Path(sys.executable).with_name("archiver"))
-    proc = subprocess.Popen([archiver, "serve", "--db", str(path), "--port", str(port), "--public"])
+    command = [archiver, "serve", "--db", str(path), "--port", str(port), "--public", "--processes", str(processes)]
+    proc = subprocess.Popen(command)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if get(f"http://127.0.0.1:{port}/-/versions.json")[1] == 200:
@@ -158,12 +160,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=30, help="Length of each phase.")
     parser.add_argument("--warmup", type=float, default=10, help="Seconds of normal load first, not counted.")
     parser.add_argument("--port", type=int, default=8766, help="Port for archiver serve.")
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="archiver serve --processes (default: one a core)."
+    )
     args = parser.parse_args(argv)
     path = args.db or Path(f"bench-output/serve-{args.articles}.db")
     if not path.exists():  # built once per size, reused after
         built = bench_search.build(path, bench_search.load_corpus(args.corpus), args.articles)
         print(f"built {path} in {built:.0f} s", flush=True)
-    proc = serve(path, args.port)
+    proc = serve(path, args.port, args.processes)
     try:
         base = f"http://127.0.0.1:{args.port}"
         db = f"{base}/{path.stem}"

@@ -2,8 +2,11 @@
 
 import json
 import socket
+import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +72,32 @@ def test_the_article_list_and_the_seed_row_open_in_chromium(served_archive):
         assert "Colombian President Petro" in page.content()
         page.screenshot(path=str(shots / "seed-article-row.png"), full_page=False)
         browser.close()
+
+
+def child_pids(pid: int) -> set[int]:
+    """Give the ids of the processes whose parent is `pid` (read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_several_serving_processes_share_the_port_keep_public_mode_and_stop_together(crawled_archive):
+    with served(crawled_archive, "--public", "--processes", "2") as server:
+        children = child_pids(server.proc.pid)
+        with ThreadPoolExecutor(8) as pool:
+            found = list(pool.map(get_json, [server.base + "/archive/articles.json?_shape=array&_size=1"] * 16))
+        assert all(found)
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(server.base + "/archive.json?sql=select+1", timeout=10)
+        assert denied.value.code == 403  # each process serves in public mode, not only the first
+    assert len(children) >= 2
+    deadline = time.monotonic() + 10  # the processes finish their requests and leave; none stays behind
+    while [pid for pid in children if Path(f"/proc/{pid}").exists()] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]

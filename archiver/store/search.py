@@ -432,9 +432,16 @@ def facet_values(counts: Counter, selected: str) -> tuple[FacetValue, ...]:
     return tuple(FacetValue(str(v), n, str(v) == selected) for v, n in top)
 
 
-def hit_authors(hit: dict) -> list[str]:
-    """Give the bylines of an article hit (a comment hit has none: its writer is a commenter)."""
-    return json_list(hit["authors"]) if hit["kind"] == "article" else []
+def byline_counts(found: list[dict]) -> Counter:
+    """Give how many article hits carry each byline (a comment hit has none: its writer is a commenter).
+
+    Each distinct `authors` array is decoded once: a window repeats the same few bylines."""
+    arrays = Counter(h["authors"] for h in found if h["kind"] == "article")
+    counts: Counter = Counter()
+    for value, n in arrays.items():
+        for name in json_list(value):
+            counts[name] += n
+    return counts
 
 
 def json_list(value: str | None) -> list[str]:
@@ -452,7 +459,7 @@ def facets(conn: sqlite3.Connection, found: list[dict], req: SearchRequest) -> d
     return {
         "source": facet_values(Counter(names.get(h["source_id"], "?") for h in found), req.source),
         "language": facet_values(Counter(h["language"] for h in found if h["language"]), req.language),
-        "author": facet_values(Counter(a for h in found for a in hit_authors(h)), req.author),
+        "author": facet_values(byline_counts(found), req.author),
         "commenter": facet_values(
             Counter(h["author"] for h in found if h["kind"] == "comment" and h["author"]), req.commenter
         ),

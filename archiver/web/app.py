@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import warnings
 from pathlib import Path
@@ -45,12 +47,50 @@ def check_port(host: str, port: int) -> None:
             raise ArchiverError(f"cannot listen on {host}:{port}: {exc.strerror}", "choose another --port") from exc
 
 
+def quiet_unawaited_facets() -> None:
+    """Silence asyncio's warning for the facet queries Datasette leaves unawaited when one fails.
+
+    It fails on a facet over a missing column, and the warning came once per coroutine: a page of
+    noise per bad URL in the server log."""
+    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
+
+
 def serve(app: Datasette, host: str, port: int) -> None:
-    """Serve `app` with uvicorn until Ctrl-C."""
+    """Serve `app` with uvicorn in this process until Ctrl-C."""
     import uvicorn
 
     check_port(host, port)
-    # Datasette leaves its other facet queries unawaited when one fails (a facet on a missing column);
-    # asyncio then warns once per coroutine, a page of noise per bad URL in the server log.
-    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
+    quiet_unawaited_facets()
     uvicorn.run(app.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+# What each serving process of `serve_processes` reads to build its app: the archive and the mode.
+SERVE_SPEC = "ARCHIVER_SERVE_SPEC"
+
+
+def app_from_spec():
+    """Give the ASGI app named by the SERVE_SPEC environment variable (one per serving process)."""
+    spec = json.loads(os.environ[SERVE_SPEC])
+    quiet_unawaited_facets()
+    return build_app(Path(spec["db"]), spec["public"]).app()
+
+
+def serve_processes(db_path: Path, public: bool, host: str, port: int, processes: int) -> None:
+    """Serve the archive from `processes` processes sharing one socket until Ctrl-C.
+
+    Pages are rendered in Python under one lock per process, so one process keeps one core busy at
+    most; a public archive on a machine of several cores answers more visitors with more processes.
+    The archive is checked (and migrated) by the caller, once, through build_app."""
+    import uvicorn
+
+    check_port(host, port)
+    os.environ[SERVE_SPEC] = json.dumps({"db": str(db_path), "public": public})
+    uvicorn.run(
+        "archiver.web.app:app_from_spec",
+        factory=True,
+        workers=processes,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
