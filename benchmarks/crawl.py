@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -32,19 +33,23 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.distributed import distributed_ceiling
 from benchmarks.site import BenchSite, Nginx, build_site, free_port
 from benchmarks.slices import Sliced, ours
 
-# The same concurrency for the download-only spider and for the archiver: a local site, no throttling.
+# The same concurrency for the download-only spider, the naive spider and the archiver (issue 24: 64
+# for all): a local site, no throttling.
 CRAWL_SETTINGS = {
-    "CONCURRENT_REQUESTS": "32",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+    "CONCURRENT_REQUESTS": "64",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "64",
     "AUTOTHROTTLE_ENABLED": "False",
     "LOG_LEVEL": "ERROR",
 }
-# Seconds of wall time a turn of the crawl, of the download-only spider (a) and of the extraction
-# loop (b1). b1 weighs most in L (1/b1 is about nine tenths of 1/a + 1/b1), so it gets more time.
-CRAWL_TURN, A_TURN, B1_TURN = 4.0, 1.0, 2.0
+# Seconds of wall time a turn of the crawl, of the download-only spider (a), of the extraction
+# loop (b1), of the storage loop (s) and of the naive spider. b1 weighs most in L (1/b1 is about
+# nine tenths of 1/a + 1/b1), so it gets more time; the naive spider about twice the crawl's, as it
+# is about half as fast, so that both crawls span the same minutes.
+CRAWL_TURN, A_TURN, B1_TURN, S_TURN, NAIVE_TURN = 4.0, 1.0, 2.0, 1.0, 8.0
 
 
 @dataclass(frozen=True)
@@ -229,15 +234,31 @@ def crawl_command(site: BenchSite, db: Path, defaults: bool = False) -> list[str
 
 
 @dataclass(frozen=True)
+class NaiveRun:
+    """The naive spider's crawl of the site: responses, seconds of its turns from its start to its
+    exit, and how many of them came after the crawl had ended (when it ran on alone)."""
+
+    fetched: int
+    seconds: float
+    alone: float
+
+    @property
+    def rate(self) -> float:
+        return self.fetched / self.seconds
+
+
+@dataclass(frozen=True)
 class Turns:
-    """The first crawl timed in turns with the download-only spider and the extraction loop: the
-    crawl's Run (its seconds are those of its own turns), a and b1 over all their turns after
-    start-up and over the first and the second half of them, the number of turns, and the steal
-    during the crawl's turns and during a's."""
+    """The first crawl timed in turns with the naive spider, the download-only spider, the
+    extraction loop and the storage loop: the crawl's Run (its seconds are those of its own turns),
+    the naive spider's run, a, b1 and s over all their turns after start-up and over the first and
+    the second half of them, the number of turns, and the steal during the crawl's turns and a's."""
 
     crawl: Run
+    naive: NaiveRun
     a: tuple[float, float, float]
     b1: tuple[float, float, float]
+    s: tuple[float, float, float]
     turns: int
     a_steal: float
 
@@ -262,38 +283,57 @@ class StealMeter:
 
 
 def crawl_in_turns(site: BenchSite, db: Path, work: Path) -> Turns:
-    """Run `archiver crawl` of the site into `db` in turns of CRAWL_TURN seconds, with the
-    download-only spider (a) and the extraction loop (b1) taking theirs in between, each stopped
-    while another runs, so that the machine's drift falls on all three alike."""
+    """Run `archiver crawl` of the site into `db` in turns of CRAWL_TURN seconds, with the naive
+    spider, the download-only spider (a), the extraction loop (b1) and the storage loop (s) taking
+    theirs in between, each stopped while another runs, so that the machine's drift falls on all
+    alike. The naive spider runs on alone if the crawl ends first."""
     urls = work / "urls.txt"
     urls.write_text("\n".join(site.article_urls))
     pairs = [f"{k}={v}" for k, v in CRAWL_SETTINGS.items()]
     a = Sliced([sys.executable, "-m", "benchmarks.download", str(urls), *pairs], work / "a.log")
     b1 = Sliced([sys.executable, "-m", "benchmarks.slices", str(work / "templates")], work / "b1.log")
-    commands = [a, b1]
+    s = Sliced([sys.executable, "-m", "benchmarks.storage", str(urls), str(work / "storage")], work / "s.log")
+    commands = [a, b1, s]
     try:
         a.run_until_counting()
         b1.run_until_counting()
+        s.run_until_counting(timeout=600)  # it fetches and analyses every page first
         crawl = Sliced(crawl_command(site, db), work / "crawl.log")
-        commands.append(crawl)
+        naive_command = [sys.executable, "-m", "benchmarks.naive", site.base, str(work / "naive.jsonl"), *pairs]
+        naive = Sliced(naive_command, work / "naive.log")
+        commands += [crawl, naive]
         watch, crawl_steal, a_steal = TreeWatch(crawl.proc.pid), StealMeter(), StealMeter()
         while crawl.running:
             crawl_steal.turn(crawl, CRAWL_TURN, watch.sample)
+            if naive.running:
+                naive.run_for(NAIVE_TURN)
             if crawl.running:
                 a_steal.turn(a, A_TURN)
                 b1.run_for(B1_TURN)
+                s.run_for(S_TURN)
+        alone = 0.0
+        while naive.running:
+            alone += naive.run_for(60.0)
     finally:  # none may be left stopped: an interrupted bench would leave them so for good
         for command in commands:
             command.stop()
-    if crawl.proc.returncode != 0:
-        raise SystemExit(f"bench: archiver crawl failed: see {crawl.log}")
+        shutil.rmtree(work / "storage", ignore_errors=True)
+    for command in (crawl, naive):
+        if command.proc.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(command.command[1:3])} failed: see {command.log}")
     run = watch.run(sum(t.seconds for t in crawl.slices), crawl.output, crawl_steal.share)
-    return Turns(run, a.rates(), b1.rates(), len(crawl.slices), a_steal.share)
+    naive_run = NaiveRun(fetched_in(naive.output), sum(t.seconds for t in naive.slices), alone)
+    return Turns(run, naive_run, a.rates(), b1.rates(), s.rates(), len(crawl.slices), a_steal.share)
 
 
 def fetched_of(run: Run) -> int:
     """Give the number of responses fetched, from the crawl summary."""
-    line = next(x for x in run.stdout.splitlines() if x.strip().startswith("fetched"))
+    return fetched_in(run.stdout)
+
+
+def fetched_in(stdout: str) -> int:
+    """Give the number of responses fetched, from a crawl's summary line `fetched N ...`."""
+    line = next(x for x in stdout.splitlines() if x.strip().startswith("fetched"))
     return int(line.split()[1])
 
 
@@ -317,6 +357,25 @@ def spread(pair: tuple[float, float]) -> str:
 
 def halves(rates: tuple[float, float, float]) -> str:
     return f"(first half of its turns {rates[1]:.1f}, second half {rates[2]:.1f})"
+
+
+def naive_line(naive: NaiveRun, c: float) -> str:
+    """Give the naive spider's rate beside c's (target 1)."""
+    alone = f", {naive.alone:.0f} s of them after c had ended" if naive.alone else ""
+    return (
+        f"n  naive spider (Scrapy + inline trafilatura, benchmarks/naive.py) {naive.rate:.1f} pages/s ({naive.fetched} "
+        f"responses in {naive.seconds:.1f} s of its turns{alone}); c / naive = {c / naive.rate:.2f}x (target >= 2.0x)"
+    )
+
+
+def breakdown_line(c: float, a: float, b1: float, s: float) -> str:
+    """Give where the 2 cores' milliseconds of a page of c go: one download (1/a), one extraction
+    (1/b1), its storage (1/s), and the rest (what c spends beyond the three, or gains by overlap
+    when negative)."""
+    page, parts = 2000 / c, {"download": 1000 / a, "extraction": 1000 / b1, "storage": 1000 / s}
+    parts["other"] = page - sum(parts.values())
+    shown = " + ".join(f"{name} {ms:.1f} ms ({ms / page:.0%})" for name, ms in parts.items())
+    return f"   a page of c costs {page:.1f} ms of the 2 cores (2/c) = {shown}"
 
 
 def cost_line(first: Run, fetched: int, a: float, b1: float) -> str:
@@ -354,19 +413,27 @@ def report(turns: Turns, extraction: InProcessRates, again: Run, polite: Recrawl
     fetched = fetched_of(first)
     c = fetched / first.seconds
     limit = 2 / (1 / a + 1 / b1)
+    s = turns.s[0]
+    storage_limit = 2 / (1 / a + 1 / b1 + 1 / s)
     busy_limit = 2 / (1 / a + 1 / (b1 * b2 / ours))
     return "\n".join(
         [
             f"site: {pages} article pages (+ index pages), nginx on 127.0.0.1",
-            f"   a, b1 and c take turns ({turns.turns} of the crawl's, {CRAWL_TURN:g} s each, then {A_TURN:g} s of a and "
-            f"{B1_TURN:g} s of b1), each stopped while another runs, so that the machine's drift falls on all three",
+            f"   c, the naive spider, a, b1 and s take turns ({turns.turns} of the crawl's, {CRAWL_TURN:g} s each, then "
+            f"{NAIVE_TURN:g} s of the naive spider, {A_TURN:g} s of a, {B1_TURN:g} s of b1 and {S_TURN:g} s of s), "
+            "each stopped while another runs, so that the machine's drift falls on all alike",
             f"a  Scrapy download only      {a:8.1f} pages/s  {halves(turns.a)}",
             f"b1 extraction, one process   {b1:8.1f} docs/s  {halves(turns.b1)}",
             f"   page by page with trafilatura in one process: ours {ours:.1f} docs/s {spread(extraction.ours)}, "
             f"trafilatura alone {traf:.1f}: ours is {ours / traf:.0%} of it, target >= 75%",
             f"L  2 / (1/a + 1/b1)          {limit:8.1f} pages/s",
             f"c  archiver crawl end to end {c:8.1f} pages/s  ({fetched} responses in {first.seconds:.1f} s of its turns)",
-            f"c / L                        {c / limit:8.0%}  (target >= 90%)",
+            f"c / L                        {c / limit:8.0%}  (the old target, with no term for storage)",
+            naive_line(turns.naive, c),
+            f"s  storage alone             {s:8.1f} pages/s  {halves(turns.s)}",
+            f"L_s 2 / (1/a + 1/b1 + 1/s)   {storage_limit:8.1f} pages/s",
+            f"c / L_s                      {c / storage_limit:8.0%}  (target >= 90%)",
+            breakdown_line(c, a, b1, s),
             cost_line(first, fetched, a, b1),
             f"   steal (CPU time the hypervisor gave to others, /proc/stat): {first.steal:.1%} of the cores during c's "
             f"turns, {turns.a_steal:.1%} during a's",
@@ -404,11 +471,14 @@ def main(argv: list[str] | None = None) -> int:
         again = timed(crawl_command(site, db))
         polite_db = args.work / "archive-defaults.db"
         polite = Recrawl(timed(crawl_command(site, polite_db, True)), timed(crawl_command(site, polite_db, True)))
+        ceiling = distributed_ceiling(site.base, CRAWL_SETTINGS, args.work / "distributed")
     finally:
         server.stop()
     extraction = InProcessRates((ours_before, ours_after), (traf_before, traf_after), (b2_before, b2_after))
     print(report(turns, extraction, again, polite, args.pages))
     print(import_speed(db, args.work))
+    print(reextract_speed(db))
+    print("\n".join(ceiling.lines()))
     return 0
 
 
@@ -427,6 +497,18 @@ def import_speed(db: Path, work: Path) -> str:
     return (
         f"import-warc of the crawl's export ({warc.stat().st_size / 1e6:.0f} MB), {seconds:.1f} s end to end: {summary}"
     )
+
+
+def reextract_speed(db: Path) -> str:
+    """Give `archiver reextract`'s rate on the bench crawl's archive (every article's newest capture
+    read back from its WARC record and extracted again), timed end to end, with its summary line."""
+    archiver = str(Path(sys.executable).with_name("archiver"))
+    started = time.monotonic()
+    done = subprocess.run([archiver, "reextract", "--db", str(db)], capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    summary = done.stdout.splitlines()[0] if done.stdout.startswith("re-extracted") else done.stderr[-300:]
+    records = int(summary.split()[1]) if summary.startswith("re-extracted") else 0
+    return f"reextract of the crawl's archive: {records / seconds:.1f} records/s, {seconds:.1f} s end to end: {summary}"
 
 
 if __name__ == "__main__":
