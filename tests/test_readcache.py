@@ -88,3 +88,35 @@ def test_a_heavy_search_read_on_the_heavy_thread_still_answers(tmp_path):
         five = "harbour+tram+line+reopens+commuters"  # more than a light search's terms
         status, body = fetch(base + f"/archive/articles.json?_search={five}&_shape=array")
         assert status == 200 and [a["title"] for a in json.loads(body)] == ["Harbour tram reopens"]
+
+
+def test_a_kept_read_is_kept_only_when_it_may_be(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    reader = sqlite3.connect(db)
+    cache = ReadCache(db, slow_ms=0)
+    reads = []
+
+    def load():
+        reads.append(1)
+        return count_articles(reader)
+
+    assert cache.read("count", load, keeps=lambda value: False) == 3
+    assert cache.read("count", load, keeps=lambda value: False) == 3 and len(reads) == 2  # read again
+    cache.close()
+    reader.close()
+
+
+def test_the_server_keeps_counts_but_not_pages_of_long_rows(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    long_body = "The harbour master spoke at length. " * 3_000  # 108 kB
+    with Archive(db) as archive:
+        weekly = archive.ensure_source("weekly", "https://weekly.example/", {}, T1).id
+        page = extraction("https://weekly.example/long", "Long read", long_body, "en", ["Lu Auteur"], "2026-03-02")
+        save(archive, weekly, archive.start_crawl(weekly, T1), page, T1)
+    with in_process(db) as base:
+        served = helpers._APPS[base].app.databases["archive"]
+        served.read_cache.slow_ms = 0  # on this small archive nothing is slow: keep what may be kept
+        assert table(base, "_size=max")["filtered_table_rows_count"] == 4
+        kept = [k.value for k in served.read_cache._entries.values() if k.value is not None]
+        assert kept  # the count and the like
+        assert all(long_body not in str(list(map(tuple, v.rows))) for v in kept)

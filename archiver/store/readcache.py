@@ -45,6 +45,15 @@ class Kept(Generic[T]):
     expires: float | None = None
 
 
+@dataclass(frozen=True)
+class Load(Generic[T]):
+    """A read to run: the read, the errors kept as refusals, and which of its values may be kept."""
+
+    read: Callable[[], T]
+    refusals: tuple[type[BaseException], ...]
+    keeps: Callable[[T], bool]
+
+
 class ReadCache:
     """Slow read results of one archive, shared by all its served connections (thread-safe)."""
 
@@ -104,18 +113,20 @@ class ReadCache:
         load: Callable[[], T],
         refusals: tuple[type[BaseException], ...] = (),
         fresh: bool = False,
+        keeps: Callable[[T], bool] = lambda value: True,
     ) -> T:
-        """Give `load()` (a read of the archive), kept for the next asker when it was slow; a slow read that
-        raised one of `refusals` raises it again for REFUSAL_SECONDS without being run (unless `fresh`)."""
+        """Give `load()` (a read of the archive), kept for the next asker when it was slow and `keeps(value)`;
+        a slow read that raised one of `refusals` raises it again for REFUSAL_SECONDS without being run
+        (unless `fresh`)."""
         generation = self.generation()
         kept = None if fresh else self._get(key, generation)
         if kept is None:
-            kept = self._load_once(key, generation, load, refusals, fresh)
+            kept = self._load_once(key, generation, Load(load, refusals, keeps), fresh)
         if kept.error is not None:
             raise kept.error.with_traceback(None)  # not the frames of every earlier raise
         return kept.value
 
-    def _load_once(self, key: Hashable, generation: int, load: Callable[[], T], refusals: tuple, fresh: bool) -> Kept:
+    def _load_once(self, key: Hashable, generation: int, load: Load, fresh: bool) -> Kept:
         """Give what `load()` gave (or raised), loaded by one reader of `key` at a time: the others
         wait for its result rather than read the same rows at once."""
         with self._lock:
@@ -123,21 +134,21 @@ class ReadCache:
         try:
             with loading:
                 kept = None if fresh else self._get(key, generation)
-                return kept or self._load(key, generation, load, refusals)
+                return kept or self._load(key, generation, load)
         finally:
             with self._lock:
                 if self._loading.get(key) is loading:
                     del self._loading[key]
 
-    def _load(self, key: Hashable, generation: int, load: Callable[[], T], refusals: tuple) -> Kept:
-        """Give `load()`'s value (kept when slow); a refusal is kept, then raised."""
+    def _load(self, key: Hashable, generation: int, load: Load) -> Kept:
+        """Give the read's value (kept when slow and small enough); a refusal is kept, then raised."""
         started = time.perf_counter()
         try:
-            value = load()
-        except refusals as exc:
+            value = load.read()
+        except load.refusals as exc:
             self._put(key, Kept(generation, error=exc, expires=time.monotonic() + REFUSAL_SECONDS))
             raise
         kept = Kept(generation, value)
-        if (time.perf_counter() - started) * 1000 >= self.slow_ms:
+        if (time.perf_counter() - started) * 1000 >= self.slow_ms and load.keeps(value):
             self._put(key, kept)
         return kept

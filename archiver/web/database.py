@@ -30,6 +30,10 @@ HEAVY = contextvars.ContextVar("archiver_heavy", default=False)
 HEAVY_THREADS = 1
 # The heavy thread's nice value: the kernel gives the usual searches the cores first.
 HEAVY_NICE = 19
+# A statement's result is kept only when it is as small as a count or a facet's values: the rows of a
+# slow table page or CSV batch (bodies included) would let a few hundred requests fill the memory.
+KEEP_ROWS = 101
+KEEP_CHARS = 64_000
 # Facets stopped at Datasette's facet time limit and finished on the heavy thread, at most this many at once.
 MAX_PENDING = 8
 
@@ -40,6 +44,12 @@ def lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HEAVY_NICE)
     except (AttributeError, OSError):
         pass
+
+
+def is_small(results) -> bool:
+    """Tell whether a statement's results are small enough to keep (see KEEP_ROWS, KEEP_CHARS)."""
+    rows = results.rows
+    return len(rows) <= KEEP_ROWS and sum(len(str(v)) for row in rows for v in row) <= KEEP_CHARS
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,9 @@ class ArchiveDatabase(Database):
             cache = self.read_cache
             fn = (
                 lambda read: (
-                    lambda conn: cache.read(query.key, lambda: read(conn), (QueryInterrupted,), fresh=query.fresh)
+                    lambda conn: cache.read(
+                        query.key, lambda: read(conn), (QueryInterrupted,), fresh=query.fresh, keeps=is_small
+                    )
                 )
             )(fn)
         if HEAVY.get() and self.ds.executor is not None:
