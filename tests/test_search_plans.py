@@ -129,6 +129,12 @@ REQUESTS = [
     SearchRequest(q="harbour", commenter="dee", until="2026-03", language="fr"),
     SearchRequest(author="Cy Editor"),
     SearchRequest(language="fr", source="north"),
+    # Date ranges closed at both ends, the ones narrowed by month tokens (store/filter_tokens.py)
+    SearchRequest(q="harbour", since="2026-02", until="2026-04"),
+    SearchRequest(q="zebra", since="2026-03-12", until="2026-05-14"),
+    SearchRequest(q="harbour", since="2026", until="2026", language="de"),
+    SearchRequest(q="harbour", since="2026-05", until="2026-05", source="south"),
+    SearchRequest(q="harbour", since="2026-06", until="2026-02"),
 ]
 
 
@@ -160,3 +166,69 @@ def test_a_common_term_narrows_but_the_rare_one_ranks(archive_db, monkeypatch):
     assert mixed == hits(conn, SearchRequest(q="quokka"))  # ranked by quokka alone, as bm25 weighs harbour ~0
     plain = run_search(conn, SearchRequest(q="harbour"))
     assert [h.article_id for h in plain.hits] == sorted((h.article_id for h in plain.hits), reverse=True)
+
+
+def integrity_errors(path: Path) -> list[str]:
+    """Give what FTS5's integrity check finds wrong in both indexes against their content views."""
+    conn = sqlite3.connect(path)
+    found = []
+    for fts in ("articles_fts", "comments_fts"):
+        try:
+            conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            found.append(f"{fts}: {exc}")
+    return found
+
+
+def test_filters_follow_an_article_whose_language_and_date_change_with_its_comments(tmp_path):
+    path = tmp_path / "archive.db"
+    talk = (Comment("k0", None, "ada", "2026-01-16T09:00:00", "harbour talk", 0),)
+    later = talk + (Comment("k1", None, "ben", "2026/02/04 10:00", "harbour again", 1),)
+    with Archive(path) as archive:
+        source = archive.ensure_source("north", "https://north.example/", {}, T0).id
+        crawl = archive.start_crawl(source, T0)
+        url = "https://north.example/a/1"
+        first = extraction(url, "Story", body(1), "en", ["Ann Writer"], "2026-01-15", talk)
+        save(archive, source, crawl, first, T0)
+        edited = extraction(url, "Story", body(1) + " More.", "de", ["Ann Writer"], "2026/02/03", later)
+        save(archive, source, crawl, edited, T0)
+    assert integrity_errors(path) == []
+    conn = sqlite3.connect(path)
+    german = SearchRequest(q="harbour", language="de")
+    assert len(hits(conn, german)) == 3 and hits(conn, SearchRequest(q="harbour", language="en")) == []
+    for since, until in (("2026-01", "2026-01"), ("2026-02", "2026-02"), ("2026", "2026"), ("2025-12", "2026-03")):
+        req = SearchRequest(q="harbour", since=since, until=until)
+        assert set(hits(conn, req)) == expected(conn, req), req
+
+
+def test_an_archive_indexed_before_filter_tokens_is_reindexed_with_them(tmp_path):
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        source = archive.ensure_source("north", "https://north.example/", {}, T0).id
+        crawl = archive.start_crawl(source, T0)
+        ex = extraction("https://north.example/a/1", "Story", body(3), "fr", [], "2026-04-15", thread(3))
+        save(archive, source, crawl, ex, T0)
+    conn = sqlite3.connect(path)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    # The archive as the version before: indexes of text alone, kept by triggers on the tables.
+    conn.executescript("""
+        DROP TRIGGER articles_ad; DROP TRIGGER articles_au; DROP TRIGGER articles_comments_au;
+        DROP TRIGGER comments_ad; DROP TRIGGER comments_au;
+        DROP TABLE articles_fts; DROP TABLE comments_fts;
+        DROP VIEW articles_fts_content; DROP VIEW comments_fts_content;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content=[articles], tokenize='porter');
+        CREATE VIRTUAL TABLE comments_fts USING fts5(text, content=[comments], tokenize='porter');
+        INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+        INSERT INTO comments_fts (comments_fts) VALUES ('rebuild');
+    """)
+    conn.execute(f"PRAGMA user_version={version - 1}")
+    conn.commit()
+    conn.close()
+    Archive(path).close()
+    assert integrity_errors(path) == []
+    conn = sqlite3.connect(path)
+    req = SearchRequest(q="harbour", language="fr", since="2026-04", until="2026-04")
+    assert set(hits(conn, req)) == expected(conn, req) and {kind for kind, _ in hits(conn, req)} == {
+        "article",
+        "comment",
+    }

@@ -172,7 +172,12 @@ def update_article(conn, article_id: int, ex: Extraction, footer_id, digest: str
     ]
     assignments = ", ".join(f"{name} = ?" for name, _ in pairs)
     bump = ", versions = versions + 1" if new_version else ""
-    if new_version:
+    values = dict(pairs)
+    stored = conn.execute("SELECT language, published FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if stored and stored[0] != values["language"]:
+        # The triggers take the old tokens out of the index, the comments' too (filter_tokens.py).
+        index_new_rows(conn)
+    elif new_version or (stored and stored[1] != values["published"]):
         index_new_rows(conn, "articles")  # the update trigger takes the old text out of the index
     conn.execute(
         f"UPDATE articles SET {assignments}, last_seen = ?{bump} WHERE id = ?",

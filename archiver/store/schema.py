@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from archiver.store import filter_tokens as tokens
+
 SCHEMA_V1 = """
 CREATE TABLE sources (
     id INTEGER PRIMARY KEY,
@@ -381,4 +383,66 @@ def _search_filter_indexes(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS = MIGRATIONS + (_search_filter_indexes,)
+LATEST = len(MIGRATIONS)
+
+
+def _filter_tokens(db: sqlite_utils.Database) -> None:
+    # The search filters (language, source, month) become words of the full-text index, in a `filters`
+    # column (archiver/store/filter_tokens.py): a filtered search lets FTS5 intersect them with its words
+    # instead of looking up thousands of matches that the filter then refuses. The indexes read their
+    # text and tokens from views; the triggers take the old text and tokens out when either changes.
+    article_new, article_old = tokens.article_sql("new"), tokens.article_sql("old")
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in ("title", "body", "language", "source_id", "published"))
+    db.executescript(f"""
+        DROP TRIGGER IF EXISTS articles_ai;
+        DROP TRIGGER IF EXISTS articles_ad;
+        DROP TRIGGER IF EXISTS articles_au;
+        DROP TRIGGER IF EXISTS comments_ai;
+        DROP TRIGGER IF EXISTS comments_ad;
+        DROP TRIGGER IF EXISTS comments_au;
+        DROP TABLE IF EXISTS articles_fts;
+        DROP TABLE IF EXISTS comments_fts;
+        CREATE VIEW articles_fts_content AS
+          SELECT a.id, a.title, a.body, {tokens.article_sql("a")} AS filters FROM articles a;
+        CREATE VIEW comments_fts_content AS
+          SELECT c.id, c.text, {tokens.comment_sql("c", "a")} AS filters
+          FROM comments c LEFT JOIN articles a ON a.id = c.article_id;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+          title, body, filters, content='articles_fts_content', content_rowid='id', tokenize='porter');
+        CREATE VIRTUAL TABLE comments_fts USING fts5(
+          text, filters, content='comments_fts_content', content_rowid='id', tokenize='porter');
+        INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+        INSERT INTO comments_fts (comments_fts) VALUES ('rebuild');
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, body, filters)
+            VALUES ('delete', old.id, old.title, old.body, {article_old});
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, body, language, source_id, published ON articles
+        WHEN {changed} BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, body, filters)
+            VALUES ('delete', old.id, old.title, old.body, {article_old});
+          INSERT INTO articles_fts (rowid, title, body, filters) VALUES (new.id, new.title, new.body, {article_new});
+        END;
+        CREATE TRIGGER articles_comments_au AFTER UPDATE OF language, source_id ON articles
+        WHEN old.language IS NOT new.language OR old.source_id IS NOT new.source_id BEGIN
+          INSERT INTO comments_fts (comments_fts, rowid, text, filters)
+            SELECT 'delete', c.id, c.text, {tokens.comment_sql("c", "old")} FROM comments c WHERE c.article_id = old.id;
+          INSERT INTO comments_fts (rowid, text, filters)
+            SELECT c.id, c.text, {tokens.comment_sql("c", "new")} FROM comments c WHERE c.article_id = new.id;
+        END;
+        CREATE TRIGGER comments_ad AFTER DELETE ON comments BEGIN
+          INSERT INTO comments_fts (comments_fts, rowid, text, filters)
+            VALUES ('delete', old.id, old.text, {tokens.comment_sql("old")});
+        END;
+        CREATE TRIGGER comments_au AFTER UPDATE OF text, published, article_id ON comments
+        WHEN old.text IS NOT new.text OR old.published IS NOT new.published OR old.article_id IS NOT new.article_id
+        BEGIN
+          INSERT INTO comments_fts (comments_fts, rowid, text, filters)
+            VALUES ('delete', old.id, old.text, {tokens.comment_sql("old")});
+          INSERT INTO comments_fts (rowid, text, filters) VALUES (new.id, new.text, {tokens.comment_sql("new")});
+        END;
+    """)
+
+
+MIGRATIONS = MIGRATIONS + (_filter_tokens,)
 LATEST = len(MIGRATIONS)

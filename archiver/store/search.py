@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from archiver.errors import StoreError
+from archiver.store.filter_tokens import narrowed, narrowing
 from archiver.store.reads import rows
 
 WINDOW = 500
@@ -205,8 +206,9 @@ class Indexed:
     weights: str = ""
 
 
-ARTICLES = Indexed("article", "articles", "articles_fts", ", 5.0, 1.0")
-COMMENTS = Indexed("comment", "comments", "comments_fts")
+# The filter tokens column (filter_tokens.py) weighs nothing: it narrows the matches, it does not rank them.
+ARTICLES = Indexed("article", "articles", "articles_fts", ", 5.0, 1.0, 0.0")
+COMMENTS = Indexed("comment", "comments", "comments_fts", ", 1.0, 0.0")
 
 
 def article_window_sql(req: SearchRequest, byline_first: bool = False) -> str:
@@ -254,10 +256,10 @@ def comment_window_sql(req: SearchRequest, commenter_first: bool = False) -> str
     )
 
 
-def params(req: SearchRequest) -> dict:
-    """Give the named parameters of the request's SQL."""
+def params(req: SearchRequest, narrow: str = "") -> dict:
+    """Give the named parameters of the request's SQL, the full-text query narrowed by `narrow`."""
     values = {
-        "q": req.q,
+        "q": narrowed(req.q, narrow),
         "source": req.source,
         "language": req.language,
         "author": req.author,
@@ -297,8 +299,9 @@ def ranking_query(conn: sqlite3.Connection, index: Indexed, q: str) -> str:
     return " ".join(rare)
 
 
-def ranked(conn: sqlite3.Connection, index: Indexed, hits: list[dict], q: str) -> list[dict]:
-    """Give the hits with their bm25 scores for the ranking query of `q` (see ranking_query)."""
+def ranked(conn: sqlite3.Connection, index: Indexed, hits: list[dict], q: str, narrow: str = "") -> list[dict]:
+    """Give the hits with their bm25 scores for the ranking query of `q` (see ranking_query), walking only
+    the matches that the filter tokens `narrow` keep."""
     rank_q = ranking_query(conn, index, q) if hits else ""
     if not rank_q:
         return hits
@@ -308,30 +311,39 @@ def ranked(conn: sqlite3.Connection, index: Indexed, hits: list[dict], q: str) -
         f"SELECT rowid, bm25({index.fts}{index.weights}) FROM {index.fts} WHERE {index.fts} MATCH :q"
         " AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:ids))"
     )
-    scores = dict(conn.execute(sql, {"q": rank_q, "low": min(ids), "high": max(ids), "ids": json.dumps(ids)}))
+    scores = dict(
+        conn.execute(sql, {"q": narrowed(rank_q, narrow), "low": min(ids), "high": max(ids), "ids": json.dumps(ids)})
+    )
     return [{**h, "score": scores.get(h["id"], 0.0)} for h in hits]
 
 
-def article_window(conn: sqlite3.Connection, req: SearchRequest) -> list[dict]:
+def article_window(conn: sqlite3.Connection, req: SearchRequest, narrow: str) -> list[dict]:
     """Give the window's article hits, ranked."""
     first = bool(req.q and req.author) and picks_few(conn, BYLINE_ARTICLES, req)
-    found = rows(conn, article_window_sql(req, first), params(req))
-    return ranked(conn, ARTICLES, found, req.q) if req.q else found
+    found = rows(conn, article_window_sql(req, first), params(req, narrow))
+    return ranked(conn, ARTICLES, found, req.q, narrow) if req.q else found
 
 
-def comment_window(conn: sqlite3.Connection, req: SearchRequest) -> list[dict]:
+def comment_window(conn: sqlite3.Connection, req: SearchRequest, narrow: str) -> list[dict]:
     """Give the window's comment hits, ranked."""
     first = bool(req.commenter) and picks_few(conn, COMMENTER_COMMENTS, req)
-    return ranked(conn, COMMENTS, rows(conn, comment_window_sql(req, first), params(req)), req.q)
+    return ranked(conn, COMMENTS, rows(conn, comment_window_sql(req, first), params(req, narrow)), req.q, narrow)
+
+
+def filter_narrowing(conn: sqlite3.Connection, req: SearchRequest) -> str:
+    """Give the filter tokens that every hit of the request's filters holds (see filter_tokens.py)."""
+    found = conn.execute("SELECT id FROM sources WHERE name = ?", (req.source,)).fetchone() if req.source else None
+    return narrowing(req.language, found[0] if found else None, req.since, req.until)
 
 
 def window(conn: sqlite3.Connection, req: SearchRequest) -> tuple[list[dict], bool]:
     """Give the window's hits, best first, and whether a kind had more matches than the window."""
+    narrow = filter_narrowing(conn, req) if req.q else ""
     # A byline filter asks for articles, a commenter filter for comments: article authors and readers differ.
-    found = article_window(conn, req) if not req.commenter else []
+    found = article_window(conn, req, narrow) if not req.commenter else []
     capped = len(found) >= WINDOW
     if req.q and not req.author:
-        comments = comment_window(conn, req)
+        comments = comment_window(conn, req, narrow)
         capped = capped or len(comments) >= WINDOW
         found += comments
     found.sort(key=lambda h: (h["score"], -(h["article_id"]), h["kind"], -h["id"]))

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import sqlite3
 
-# Indexed table: its FTS5 table (external content) and the indexed columns.
-INDEXES = {"articles": ("articles_fts", ("title", "body")), "comments": ("comments_fts", ("text",))}
+# Indexed table: its FTS5 table and the view its indexed columns are read from (their text, and the
+# filter tokens of archiver/store/filter_tokens.py, computed there as the triggers compute them).
+INDEXES = {
+    "articles": ("articles_fts", "articles_fts_content", ("title", "body", "filters")),
+    "comments": ("comments_fts", "comments_fts_content", ("text", "filters")),
+}
 
 
 class ArchiveConnection(sqlite3.Connection):
@@ -43,10 +47,10 @@ def index_new_rows(conn: ArchiveConnection, table: str | None = None) -> None:
     for name in [table] if table else list(conn.unindexed_from):
         first = conn.unindexed_from.pop(name, None)
         if first is not None:
-            fts, columns = INDEXES[name]
+            fts, content, columns = INDEXES[name]
             listed = ", ".join(columns)
             conn.execute(
-                f"INSERT INTO {fts} (rowid, {listed}) SELECT rowid, {listed} FROM {name} WHERE rowid >= ?", (first,)
+                f"INSERT INTO {fts} (rowid, {listed}) SELECT id, {listed} FROM {content} WHERE id >= ?", (first,)
             )
 
 
