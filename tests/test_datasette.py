@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -159,6 +160,19 @@ def test_facet_narrows_results(site):
     assert 'class="selected"' in german
     by_source = search(site, q="trams", source="weekly")
     assert "Strassenbahn" in by_source and "Marvellous" not in by_source
+
+
+def test_facet_and_filter_links_lead_to_the_narrowed_and_widened_searches(site):
+    everything = search(site, q="trams")
+    month = re.search(r'<div class="facet facet-month">.*?<a href="([^"]+)">(\d{4}-\d{2})</a>', everything, re.S)
+    assert month, "a month facet with a link"
+    status, narrowed = get(site.rsplit("/", 1)[0] + html.unescape(month[1]))
+    assert status == 200 and f"since = <bdi>{month[2]}-01</bdi>" in narrowed
+    german = search(site, q="trams", language="de")
+    unset = re.search(r'<span class="filter">language = <bdi>de</bdi> <a href="([^"]+)"', german)
+    assert unset and "language" not in html.unescape(unset[1]) and "q=trams" in unset[1]
+    status, widened = get(site.rsplit("/", 1)[0] + html.unescape(unset[1]))
+    assert status == 200 and "Harbour tram" in widened
 
 
 def test_search_survives_bad_fts_syntax(site):

@@ -143,6 +143,30 @@ def export_links(db: str, req: SearchRequest) -> dict[str, str]:
     return links
 
 
+def facet_url(db: str, query: dict, name: str, value: str) -> str:
+    """Give the URL of the same search with the facet `name` set to `value` (a month: its whole range)."""
+    args = dict(query)
+    args.update({"since": f"{value}-01", "until": f"{value}-31"} if name == "month" else {name: value})
+    return f"/{db}/-/search?" + urlencode(args)
+
+
+def unset_url(db: str, query: dict, name: str) -> str:
+    """Give the URL of the same search without the filter `name`."""
+    return f"/{db}/-/search?" + urlencode({k: v for k, v in query.items() if k != name})
+
+
+def search_links(db: str, query: dict, result: SearchResult) -> dict:
+    """Give the links of the search page's facets and filters, built here once rather than by template
+    macros (Datasette renders templates asynchronously: each macro call cost more than the link)."""
+    return {
+        "facet_urls": {
+            name: {v.value: facet_url(db, query, name, v.value) for v in values}
+            for name, values in result.facets.items()
+        },
+        "unset_urls": {name: unset_url(db, query, name) for name in {*query, *result.facets}},
+    }
+
+
 async def search(datasette, request):
     """The search page: ranked hits over articles and comments, facets, pages, CSV links."""
     db = await archive_db(datasette, request)
@@ -158,6 +182,7 @@ async def search(datasette, request):
             "result": result,
             "req": result.request,
             "query": query,
+            **search_links(db.name, query, result),
             "exports": export_links(db.name, result.request),
             "export_filters": {table: export_filters(result.request, table) for table in export_tables(result.request)},
             "attention_url": f"/{db.name}/-/attention?"
