@@ -299,9 +299,11 @@ def ranking_query(conn: sqlite3.Connection, index: Indexed, q: str) -> str:
     return " ".join(rare)
 
 
-def ranked(conn: sqlite3.Connection, index: Indexed, hits: list[dict], q: str, narrow: str = "") -> list[dict]:
-    """Give the hits with their bm25 scores for the ranking query of `q` (see ranking_query), walking only
-    the matches that the filter tokens `narrow` keep."""
+def ranked(conn: sqlite3.Connection, index: Indexed, hits: list[dict], q: str) -> list[dict]:
+    """Give the hits with their bm25 scores for the ranking query of `q` (see ranking_query).
+
+    The filter tokens are left out of it: bm25 weighs each of its terms by counting all the rows that
+    hold it, and a filter token is held by a tenth to a half of the archive (10-25 ms a search)."""
     rank_q = ranking_query(conn, index, q) if hits else ""
     if not rank_q:
         return hits
@@ -311,9 +313,7 @@ def ranked(conn: sqlite3.Connection, index: Indexed, hits: list[dict], q: str, n
         f"SELECT rowid, bm25({index.fts}{index.weights}) FROM {index.fts} WHERE {index.fts} MATCH :q"
         " AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:ids))"
     )
-    scores = dict(
-        conn.execute(sql, {"q": narrowed(rank_q, narrow), "low": min(ids), "high": max(ids), "ids": json.dumps(ids)})
-    )
+    scores = dict(conn.execute(sql, {"q": rank_q, "low": min(ids), "high": max(ids), "ids": json.dumps(ids)}))
     return [{**h, "score": scores.get(h["id"], 0.0)} for h in hits]
 
 
@@ -321,13 +321,13 @@ def article_window(conn: sqlite3.Connection, req: SearchRequest, narrow: str) ->
     """Give the window's article hits, ranked."""
     first = bool(req.q and req.author) and picks_few(conn, BYLINE_ARTICLES, req)
     found = rows(conn, article_window_sql(req, first), params(req, narrow))
-    return ranked(conn, ARTICLES, found, req.q, narrow) if req.q else found
+    return ranked(conn, ARTICLES, found, req.q) if req.q else found
 
 
 def comment_window(conn: sqlite3.Connection, req: SearchRequest, narrow: str) -> list[dict]:
     """Give the window's comment hits, ranked."""
     first = bool(req.commenter) and picks_few(conn, COMMENTER_COMMENTS, req)
-    return ranked(conn, COMMENTS, rows(conn, comment_window_sql(req, first), params(req, narrow)), req.q, narrow)
+    return ranked(conn, COMMENTS, rows(conn, comment_window_sql(req, first), params(req, narrow)), req.q)
 
 
 def filter_narrowing(conn: sqlite3.Connection, req: SearchRequest) -> str:
