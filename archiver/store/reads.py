@@ -75,9 +75,17 @@ def file_is_archive(path: str) -> bool:
         return False
 
 
+# Pages each serving connection keeps in memory (KiB): SQLite's default of 2 MB re-read the same
+# index pages from the file on every search of a million-article archive (a filtered search took a
+# fifth longer). A server holds a few connections a process: at most ~16 MB each.
+SERVE_CACHE_KIB = 16_384
+
+
 def serve_read_only(conn: sqlite3.Connection) -> None:
-    """Make a connection refuse every write (the archive is served read-only, whatever asks)."""
+    """Make a connection refuse every write (the archive is served read-only, whatever asks), with a
+    page cache sized for serving."""
     conn.execute("PRAGMA query_only = ON")
+    conn.execute(f"PRAGMA cache_size = -{SERVE_CACHE_KIB}")
 
 
 def source_name(conn: sqlite3.Connection, source_id: str) -> str | None:
