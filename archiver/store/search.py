@@ -184,6 +184,9 @@ BYLINE_ARTICLES = f"SELECT aa.article_id FROM article_authors aa WHERE aa.author
 COMMENTER_COMMENTS = "SELECT id FROM comments WHERE author = :commenter"
 # Indexes holding what the window reads of a match (schema.py): a row of the tables is a page of text.
 ARTICLE_WINDOW, COMMENT_WINDOW = "idx_articles_search_window", "idx_comments_search_window"
+# The byline's articles, read by author: SQLite preferred scanning every byline in article order to
+# save sorting a few thousand (120 ms, against 20 ms for the author's rows sorted).
+BYLINE_INDEX = "idx_article_authors_author_article"
 # bm25 weighs each term by the number of rows holding it, which it counts by reading the term's whole
 # list of matches on every search: 45 ms for a word found in each of a million articles. A term held by
 # more rows than COMMON_ROWS is common: it narrows the hits but does not rank them (a word in most rows
@@ -221,7 +224,8 @@ def article_window_sql(req: SearchRequest, byline_first: bool = False) -> str:
     if byline_first:
         cond = " AND ".join(["articles_fts.rowid = aa.article_id", "articles_fts MATCH :q", "a.id = aa.article_id"])
         return (
-            f"SELECT {columns} FROM article_authors aa CROSS JOIN articles_fts CROSS JOIN articles a"
+            f"SELECT {columns} FROM article_authors aa INDEXED BY {BYLINE_INDEX} CROSS JOIN articles_fts"
+            " CROSS JOIN articles a"
             f" WHERE aa.author_id IN ({AUTHOR_IDS}) AND {' AND '.join([cond] + where)}"
             " ORDER BY aa.article_id DESC LIMIT :window"
         )
