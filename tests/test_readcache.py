@@ -8,6 +8,7 @@ import sqlite3
 
 from archiver.store import Archive
 from archiver.store.readcache import ReadCache
+from archiver.web.security import reads_heavy, search_kind
 
 from . import helpers
 from .helpers import fetch, in_process
@@ -90,6 +91,21 @@ def test_a_heavy_search_read_on_the_heavy_thread_still_answers(tmp_path):
         assert status == 200 and [a["title"] for a in json.loads(body)] == ["Harbour tram reopens"]
 
 
+def test_searches_that_read_every_match_take_the_heavy_lane_and_the_search_page_does_not():
+    # A table or export search materializes every match of its words, a chart counts them day by day:
+    # one of "the" over a million comments held a usual SQL thread for seconds (bench-serve's attacks).
+    heavy = [
+        ("/archive/comments.json", b"_search=the"),
+        ("/archive/comments.csv", b"_search=the&_size=max"),
+        ("/archive/-/export/articles.csv", b"search=harbour"),
+        ("/archive/-/attention", b"q=the&source=daily"),
+        ("/archive/-/search", b"q=the+of+and+to+in+a"),
+    ]
+    assert [kind_of(path, query) for path, query in heavy] == ["heavy"] * len(heavy)
+    assert kind_of("/archive/-/search", b"q=the") == "light" == kind_of("/archive/-/search.json", b"q=tram")
+    assert kind_of("/archive/articles", b"_sort=id") == "" == kind_of("/archive/-/search", b"q=&language=de")
+
+
 def test_a_kept_read_is_kept_only_when_it_may_be(tmp_path):
     db = build_archive(tmp_path / "archive.db")
     reader = sqlite3.connect(db)
@@ -120,3 +136,8 @@ def test_the_server_keeps_counts_but_not_pages_of_long_rows(tmp_path):
         kept = [k.value for k in served.read_cache._entries.values() if k.value is not None]
         assert kept  # the count and the like
         assert all(long_body not in str(list(map(tuple, v.rows))) for v in kept)
+
+
+def kind_of(path: str, query: bytes) -> str:
+    """Give the lane a request takes: "heavy" (the heavy thread, one at a time), "light" or ""."""
+    return "heavy" if reads_heavy(path, query) else search_kind(path, query)

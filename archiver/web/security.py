@@ -141,20 +141,30 @@ def refusal_response(path: str, refused: Refusal) -> Response:
     return Response.html(body.format(refused.status, refused.status, refused.message), status=refused.status)
 
 
+# Pages whose every search counts all of its matches (day by day): one at a time, on the heavy thread.
+COUNTING_PAGES = re.compile(r"/-/attention(\.json)?$")
+
+
 def search_kind(path: str, query_string: bytes) -> str:
     """Give "light" or "heavy" for a request that runs a full-text search on the SQL threads, else ""
-    (CSV streams read on threads of their own)."""
+    (CSV streams read on threads of their own).
+
+    Only the search pages' own searches can be light: they read a window of the newest matches. A table
+    or export search (`_search`, `search`) and a chart of matches over time read every match of their
+    words, seconds for a common one over a million rows, whatever the number of terms."""
     if path.endswith(".csv"):
         return ""
     pairs = parse_qsl(query_string.decode("utf-8", "replace"))
-    queries = [value for name, value in pairs if value.strip() and (name == "q" or SEARCH_PARAMS.match(name))]
+    if any(value.strip() and SEARCH_PARAMS.match(name) for name, value in pairs):
+        return "heavy"
+    queries = [value for name, value in pairs if value.strip() and name == "q"]
     if not queries:
         return ""
-    return "heavy" if any(is_heavy(q) for q in queries) else "light"
+    return "heavy" if COUNTING_PAGES.search(path) or any(is_heavy(q) for q in queries) else "light"
 
 
 def reads_heavy(path: str, query_string: bytes) -> bool:
-    """Tell whether a CSV request searches with a heavy query (its pages are read like a heavy search's)."""
+    """Tell whether a CSV request searches (its pages are then read like a heavy search's)."""
     return path.endswith(".csv") and search_kind(path[: -len(".csv")], query_string) == "heavy"
 
 
