@@ -96,11 +96,11 @@ def figures(name: str, results: list[tuple[float, int]], ok=(200,)) -> Figures:
 
 
 def loop(urls: list[str], stop: threading.Event, out: list) -> None:
-    """Fetch `urls` in turn until `stop` is set, appending (ms, status) to `out`."""
+    """Fetch `urls` in turn until `stop` is set, appending (ms, status, url) to `out`."""
     for url in itertools.cycle(urls):
         if stop.is_set():
             return
-        out.append(get(url))
+        out.append((*get(url), url))
 
 
 def phase(normal: list[str], home: str, attacks: list[str], seconds: float) -> dict[str, list]:
@@ -132,10 +132,18 @@ def serve(path: Path, port: int, processes: int) -> subprocess.Popen:
     raise SystemExit("archiver serve did not answer")
 
 
-def normal_searches(db: str, n: int, count: int) -> list[str]:
-    """Give the normal searches: common and rare words, facets, a search with a facet filter."""
+def normal_searches(db: str, n: int, count: int) -> list[tuple[str, str]]:
+    """Give the normal searches (URL, kind of page): common and rare words, facets, a search with a facet filter."""
     found = bench_search.pages(db.rsplit("/", 1)[0], db.rsplit("/", 1)[1], n, random.Random(7), count)
-    return [u for name, urls in found.items() if name in NORMAL_PAGES for u in urls]
+    return [(u, name) for name, urls in found.items() if name in NORMAL_PAGES for u in urls]
+
+
+def by_kind(results: list[tuple], kinds: dict[str, str]) -> list[tuple[str, Figures]]:
+    """Give the figures of each kind of normal search, to see which one makes the tail."""
+    grouped: dict[str, list] = {}
+    for result in results:
+        grouped.setdefault(kinds[result[2]], []).append(result)
+    return [("  of which", figures(name, grouped[name])) for name in NORMAL_PAGES if name in grouped]
 
 
 def report(path: Path, n: int, rows: list[tuple[str, Figures]], attacks: Counter) -> None:
@@ -143,9 +151,9 @@ def report(path: Path, n: int, rows: list[tuple[str, Figures]], attacks: Counter
     print(
         f"archive: {path} ({n:,} articles); {NORMAL_CLIENTS} search clients + 1 home client, {ATTACK_CLIENTS} attackers"
     )
-    print(f"{'phase':14} {'requests':24} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}")
+    print(f"{'phase':14} {'requests':26} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}")
     for label, f in rows:
-        print(f"{label:14} {f.name:24} {f.count:>6} {f.p50:8.1f} {f.p95:8.1f} {f.errors:>6}")
+        print(f"{label:14} {f.name:26} {f.count:>6} {f.p50:8.1f} {f.p95:8.1f} {f.errors:>6}")
     print("attack statuses: " + ", ".join(f"{status}: {count}" for status, count in sorted(attacks.items())))
     home = next(f for label, f in rows if label == "under attack" and f.name == "home")
     searches = next(f for label, f in rows if label == "under attack" and f.name == "normal search")
@@ -172,7 +180,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         base = f"http://127.0.0.1:{args.port}"
         db = f"{base}/{path.stem}"
-        normal, attacks = normal_searches(db, args.articles, 40), attack_urls(db)
+        searches, attacks = normal_searches(db, args.articles, 40), attack_urls(db)
+        normal, kinds = [url for url, _ in searches], dict(searches)
         phase(normal, base + "/", [], args.warmup)  # warm the page cache (a 1M archive is 3 GB)
         calm = phase(normal, base + "/", [], args.seconds)
         stormy = phase(normal, base + "/", attacks, args.seconds)
@@ -180,11 +189,12 @@ def main(argv: list[str] | None = None) -> None:
         proc.terminate()
         proc.wait(timeout=10)
     rows = [
-        (label, figures(name, results[key]))
+        row
         for label, results in (("alone", calm), ("under attack", stormy))
         for key, name in (("search", "normal search"), ("home", "home"))
+        for row in [(label, figures(name, results[key]))] + (by_kind(results[key], kinds) if key == "search" else [])
     ]
-    report(path, args.articles, rows, Counter(status for _, status in stormy["attack"]))
+    report(path, args.articles, rows, Counter(result[1] for result in stormy["attack"]))
 
 
 if __name__ == "__main__":
