@@ -8,7 +8,7 @@ import sqlite3
 
 from archiver.store import Archive
 from archiver.store.readcache import ReadCache
-from archiver.web.security import reads_heavy, search_kind
+from archiver.web.security import search_kind
 
 from . import helpers
 from .helpers import fetch, in_process
@@ -91,19 +91,21 @@ def test_a_heavy_search_read_on_the_heavy_thread_still_answers(tmp_path):
         assert status == 200 and [a["title"] for a in json.loads(body)] == ["Harbour tram reopens"]
 
 
-def test_searches_that_read_every_match_take_the_heavy_lane_and_the_search_page_does_not():
-    # A table or export search materializes every match of its words, a chart counts them day by day:
-    # one of "the" over a million comments held a usual SQL thread for seconds (bench-serve's attacks).
+def test_requests_that_read_every_match_or_row_take_the_heavy_lane_and_the_search_page_does_not():
+    # A table search materializes every match of its words, a chart counts them day by day, a download
+    # reads every row: one of "the" over a million comments held a usual SQL thread for seconds.
     heavy = [
         ("/archive/comments.json", b"_search=the"),
-        ("/archive/comments.csv", b"_search=the&_size=max"),
         ("/archive/-/export/articles.csv", b"search=harbour"),
+        ("/archive/-/export/comments.csv", b""),
+        ("/archive/-/export/comments.manifest.json", b"source=daily"),
         ("/archive/-/attention", b"q=the&source=daily"),
         ("/archive/-/search", b"q=the+of+and+to+in+a"),
     ]
     assert [kind_of(path, query) for path, query in heavy] == ["heavy"] * len(heavy)
     assert kind_of("/archive/-/search", b"q=the") == "light" == kind_of("/archive/-/search.json", b"q=tram")
     assert kind_of("/archive/articles", b"_sort=id") == "" == kind_of("/archive/-/search", b"q=&language=de")
+    assert kind_of("/archive/comments.csv", b"_search=the") == ""  # a redirect to its download, heavy there
 
 
 def test_a_kept_read_is_kept_only_when_it_may_be(tmp_path):
@@ -140,4 +142,4 @@ def test_the_server_keeps_counts_but_not_pages_of_long_rows(tmp_path):
 
 def kind_of(path: str, query: bytes) -> str:
     """Give the lane a request takes: "heavy" (the heavy thread, one at a time), "light" or ""."""
-    return "heavy" if reads_heavy(path, query) else search_kind(path, query)
+    return search_kind(path, query)

@@ -21,6 +21,7 @@ from archiver.export.rows import ExportRows, open_export
 from archiver.export.writer import RowWriter
 from archiver.store.exports import EXPORT_TABLES, ExportFilter, check_flag, make_filter
 from archiver.store.reads import source_name
+from archiver.web.database import HEAVY
 from archiver.web.tablefilters import EXPORT_NAMES, TableExport, table_export
 from archiver.web.views import archive_db
 
@@ -45,9 +46,11 @@ def request_filters(request) -> tuple[ExportFilter, bool]:
     return make_filter(values), bool(excel)
 
 
-async def in_thread(func: Callable):
-    """Give what `func` returns, run in a worker thread (SQLite reads block)."""
-    return await asyncio.get_running_loop().run_in_executor(None, func)
+async def in_thread(db, func: Callable):
+    """Give what `func` returns, run in a worker thread (SQLite reads block): the served database's heavy
+    thread, at the lowest CPU priority, when the request is heavy (web/security.py: every download)."""
+    executor = getattr(db, "heavy_executor", None) if HEAVY.get() else None
+    return await asyncio.get_running_loop().run_in_executor(executor, func)
 
 
 def drain(buffer: io.StringIO) -> str:
@@ -72,7 +75,7 @@ async def export_download(datasette, request):
         raise NotFound(f"no export named {table}")
     try:
         filters, excel = request_filters(request)
-        export = await in_thread(lambda: open_export(db.path, table, filters, served=True))
+        export = await in_thread(db, lambda: open_export(db.path, table, filters, served=True))
     except ArchiverError as exc:
         return refused(exc)
     buffer = io.StringIO(newline="")
@@ -85,7 +88,7 @@ async def export_download(datasette, request):
     async def stream(writer):
         try:
             await writer.write(drain(buffer))  # the CSV header, even when no row matched
-            while text := await in_thread(lambda: chunk_text(export, out, buffer)):
+            while text := await in_thread(db, lambda: chunk_text(export, out, buffer)):
                 await writer.write(text)
         finally:
             export.close()
@@ -105,7 +108,7 @@ async def export_manifest(datasette, request):
         raise NotFound(f"no export named {table}")
     try:
         filters, excel = request_filters(request)
-        manifest = await in_thread(lambda: served_manifest(db.path, db.name, table, filters, excel, utc_stamp()))
+        manifest = await in_thread(db, lambda: served_manifest(db.path, db.name, table, filters, excel, utc_stamp()))
     except ArchiverError as exc:
         return refused(exc)
     manifest["download"] = export_href(db.name, table, filters.given() | ({"excel-safe": "yes"} if excel else {}))
@@ -117,7 +120,7 @@ async def article_download(datasette, request):
     db = await archive_db(datasette, request)
     ident = request.url_vars["id"]
     try:
-        article_id, text = await in_thread(lambda: export_article(db.path, ident, served=True))
+        article_id, text = await in_thread(db, lambda: export_article(db.path, ident, served=True))
     except ConfigError as exc:
         raise NotFound(str(exc)) from exc
     return Response(

@@ -143,15 +143,19 @@ def refusal_response(path: str, refused: Refusal) -> Response:
 
 # Pages whose every search counts all of its matches (day by day): one at a time, on the heavy thread.
 COUNTING_PAGES = re.compile(r"/-/attention(\.json)?$")
+# Downloads (and their manifests) read every row they name: a whole table is gigabytes at a million rows.
+DOWNLOADS = re.compile(r"/-/export/[^/]+$")
 
 
 def search_kind(path: str, query_string: bytes) -> str:
-    """Give "light" or "heavy" for a request that runs a full-text search on the SQL threads, else ""
-    (CSV streams read on threads of their own).
+    """Give "light" or "heavy" for a request that reads on the SQL threads with a full-text search or
+    every row of a table, else "" (a table's `.csv` only redirects to its download).
 
     Only the search pages' own searches can be light: they read a window of the newest matches. A table
-    or export search (`_search`, `search`) and a chart of matches over time read every match of their
-    words, seconds for a common one over a million rows, whatever the number of terms."""
+    search (`_search`), a download and a chart of matches over time read every match of their words
+    (seconds for a common one over a million rows, whatever the number of terms) or every row."""
+    if DOWNLOADS.search(path):
+        return "heavy"
     if path.endswith(".csv"):
         return ""
     pairs = parse_qsl(query_string.decode("utf-8", "replace"))
@@ -161,11 +165,6 @@ def search_kind(path: str, query_string: bytes) -> str:
     if not queries:
         return ""
     return "heavy" if COUNTING_PAGES.search(path) or any(is_heavy(q) for q in queries) else "light"
-
-
-def reads_heavy(path: str, query_string: bytes) -> bool:
-    """Tell whether a CSV request searches (its pages are then read like a heavy search's)."""
-    return path.endswith(".csv") and search_kind(path[: -len(".csv")], query_string) == "heavy"
 
 
 def wrap(app, csp: str, public: bool):
@@ -190,8 +189,8 @@ def wrap(app, csp: str, public: bool):
             return await refusal_response(scope["path"], refused).asgi_send(send_secured)
         bounded = {**scope, "query_string": bounded_params(query_string)}
         kind = search_kind(scope["path"], query_string)
-        # A heavy search (a CSV of one too) reads on the heavy thread (web/database.py), never on the others.
-        HEAVY.set(kind == "heavy" or reads_heavy(scope["path"], query_string))
+        # A heavy search or a download reads on the heavy thread (web/database.py), never on the others.
+        HEAVY.set(kind == "heavy")
         if not kind:
             return await app(bounded, receive, send_secured)
         async with slots[kind]:
