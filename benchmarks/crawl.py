@@ -127,12 +127,12 @@ def scanned_children() -> dict[int, list[int]]:
     return children
 
 
-def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
-    """Give the summed RSS (kB) of a process and all its descendants, and the CPU seconds of each.
+def tree_pids(pid: int) -> list[int]:
+    """Give a process and all its descendants.
 
     The tree is walked down from the process where the kernel lists children: a few files, where
     reading every process's stat four times a second would cost the timed crawl."""
-    total, todo, cpu = 0, [pid], {}
+    todo, pids = [pid], []
     scanned: dict[int, list[int]] | None = None
     while todo:
         current = todo.pop()
@@ -141,6 +141,14 @@ def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
             scanned = scanned_children()
             found = scanned.get(current, [])
         todo.extend(found)
+        pids.append(current)
+    return pids
+
+
+def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
+    """Give the summed RSS (kB) of a process and all its descendants, and the CPU seconds of each."""
+    total, cpu = 0, {}
+    for current in tree_pids(pid):
         if stat := read_stat(str(current)):
             cpu[current] = stat[1]
             total += stat[2]
@@ -453,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"), help="corpus folder")
     parser.add_argument("--pages", type=int, default=5000, help="article pages of the site (100000: memory check)")
     parser.add_argument("--work", type=Path, default=Path("bench-output/crawl"), help="scratch folder")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak RSS of one first crawl, by process")
+    parser.add_argument("--every", type=int, default=5000, help="with --memory-only: a line of RSS every N pages")
     args = parser.parse_args(argv)
     if not (args.corpus / "ground-truth.json").exists():
         print(f"bench: no corpus at {args.corpus} (give --corpus)", file=sys.stderr)
@@ -460,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     site = build_site(args.corpus, args.work, args.pages, port)
     server = Nginx(args.work, port)
+    if args.memory_only:
+        return memory_only(site, server, args)
     templates = args.work / "templates"
     try:
         ours_before, traf_before = extraction_rates(templates, repeat=3)
@@ -479,6 +491,27 @@ def main(argv: list[str] | None = None) -> int:
     print(import_speed(db, args.work))
     print(reextract_speed(db))
     print("\n".join(ceiling.lines()))
+    return 0
+
+
+def memory_only(site: BenchSite, server: Nginx, args: argparse.Namespace) -> int:
+    """Run one first crawl of the site, polling its processes' RSS by kind, and print the figures."""
+    from benchmarks.memory import PROGRESS_EVERY, memory_report, watch_crawl
+
+    # Plain progress lines on stderr (not a terminal) give the pages crawled at each poll.
+    command = crawl_command(site, args.work / "archive.db")[:-2] + [
+        "--set",
+        f"ARCHIVER_PROGRESS_EVERY={PROGRESS_EVERY}",
+    ]
+    try:
+        print(f"site: {args.pages} article pages (+ index pages), nginx on 127.0.0.1; one first crawl", flush=True)
+        run = watch_crawl(command, args.work / "crawl.log", args.every)
+    finally:
+        server.stop()
+    if run.returncode != 0:
+        print(f"bench: archiver crawl failed: see {args.work / 'crawl.log'}", file=sys.stderr)
+        return 1
+    print(memory_report(run))
     return 0
 
 
