@@ -67,3 +67,21 @@ def test_closing_the_pool_ends_its_workers():
     processes = [w.process for w in pool._workers]
     pool.close()
     assert processes and not any(p.is_alive() for p in processes)
+
+
+def test_pages_larger_than_the_pipe_come_back_whole_beside_small_ones():
+    # A body goes down the pipe as a message of its own, in many writes when it is larger than the pipe.
+    filler = "".join(f"<p>Paragraph {k} of a long page, {PARAGRAPHS[k % len(PARAGRAPHS)]}</p>" for k in range(9000))
+    big = page(0).replace(b"</article>", filler.encode() + b"</article>")
+    assert len(big) > 2 * 1024 * 1024
+    pages = [big, page(1), big.replace(b"Page 0 ", b"Page 2 "), page(3)]
+    pool = ExtractionPool(workers=2, max_page_time=60)
+    try:
+        results = asyncio.run(analyze_all(pool, pages))
+    finally:
+        pool.close()
+    for n, (html, result) in enumerate(zip(pages, results)):
+        assert isinstance(result, PageAnalysis)
+        assert result.extraction.title.startswith(f"Page {n} ")
+        assert result == analyze_page(html, f"{URL}{n}/", {"Content-Type": "text/html"})
+    assert "Paragraph 8999 of a long page" in results[0].extraction.body
