@@ -508,10 +508,10 @@ def memory_only(site: BenchSite, server: Nginx, args: argparse.Namespace) -> int
         run = watch_crawl(command, args.work / "crawl.log", args.every)
     finally:
         server.stop()
+    print(memory_report(run))  # up to where it ended, when it was stopped
     if run.returncode != 0:
-        print(f"bench: archiver crawl failed: see {args.work / 'crawl.log'}", file=sys.stderr)
+        print(f"bench: archiver crawl failed or was stopped: see {args.work / 'crawl.log'}", file=sys.stderr)
         return 1
-    print(memory_report(run))
     return 0
 
 

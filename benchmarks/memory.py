@@ -151,8 +151,8 @@ class EveryMarks:
 def sample_line(fetched: int, sample: Sample) -> str:
     shown = ", ".join(f"{kind} {sample.by_kind[kind]:.0f}" for kind in KINDS if sample.by_kind[kind])
     return (
-        f"   by {fetched:>7} pages ({sample.seconds:6.0f} s): all {sample.total:5.0f} MB = {shown}"
-        f" ({sample.workers} workers)"
+        f"   by {fetched:>7} pages: most since the last line {sample.total:5.0f} MB (at {sample.seconds:.0f} s, "
+        f"{sample.fetched} pages) = {shown} ({sample.workers} workers)"
     )
 
 
