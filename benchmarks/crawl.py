@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.distributed import distributed_ceiling
+from benchmarks.proctree import read_stat, tree_pids
 from benchmarks.site import BenchSite, Nginx, build_site, free_port
 from benchmarks.slices import Sliced, ours
 
@@ -66,20 +66,6 @@ class Run:
     steal: float = 0.0
 
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-def read_stat(pid: str) -> tuple[int, float, int] | None:
-    """Give a process's parent pid, CPU seconds (user + system) and RSS (kB) from /proc/PID/stat, or
-    None if it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, int(fields[21]) * PAGE_KB
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 def cpu_ticks() -> tuple[int, int]:
     """Give the machine's stolen and total CPU ticks so far (/proc/stat; zeros where there is none).
 
@@ -96,53 +82,6 @@ def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
     """Give the share of CPU time stolen between two cpu_ticks() readings."""
     total = after[1] - before[1]
     return (after[0] - before[0]) / total if total > 0 else 0.0
-
-
-def children_of(pid: int) -> list[int] | None:
-    """Give a process's children from /proc/PID/task/*/children (any of its threads may have
-    started one), [] when it is gone, or None where the kernel does not list children."""
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return []
-    found: list[int] = []
-    for task in tasks:
-        try:
-            found.extend(int(x) for x in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
-        except FileNotFoundError:
-            if not Path(f"/proc/{pid}/task/{task}").exists():
-                continue  # a thread that has just ended
-            return None
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def scanned_children() -> dict[int, list[int]]:
-    """Give every process's children, from every process's stat (where the kernel lists none)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (stat := read_stat(entry)):
-            children.setdefault(stat[0], []).append(int(entry))
-    return children
-
-
-def tree_pids(pid: int) -> list[int]:
-    """Give a process and all its descendants.
-
-    The tree is walked down from the process where the kernel lists children: a few files, where
-    reading every process's stat four times a second would cost the timed crawl."""
-    todo, pids = [pid], []
-    scanned: dict[int, list[int]] | None = None
-    while todo:
-        current = todo.pop()
-        found = children_of(current) if scanned is None else scanned.get(current, [])
-        if found is None:
-            scanned = scanned_children()
-            found = scanned.get(current, [])
-        todo.extend(found)
-        pids.append(current)
-    return pids
 
 
 def tree_sample(pid: int) -> tuple[int, dict[int, float]]:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.crawl import read_stat, tree_pids
+from benchmarks.proctree import read_stat, tree_pids
 
 KINDS = ("crawl", "workers", "forkserver", "other")
 POLL = 0.25
@@ -126,6 +126,7 @@ def watch_crawl(command: list[str], log: Path, every: int) -> MemoryRun:
             except subprocess.TimeoutExpired:
                 pass
         out = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
+    marks.flush()
     run.seconds, run.returncode = time.monotonic() - started, proc.returncode
     run.summary = next((x.strip() for x in out.splitlines() if x.strip().startswith("fetched")), out.strip()[-300:])
     return run
@@ -146,6 +147,11 @@ class EveryMarks:
             print(sample_line(sample.fetched, self.peak), flush=True)
             self.mark = sample.fetched // self.every * self.every
             self.peak = None
+
+    def flush(self) -> None:
+        """Print the largest sample since the last line, if any (the crawl's last pages and its end)."""
+        if self.every > 0 and self.peak is not None:
+            print(sample_line(self.peak.fetched, self.peak).replace("   by ", "   to end ", 1), flush=True)
 
 
 def sample_line(fetched: int, sample: Sample) -> str:
