@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.distributed import distributed_ceiling
+from benchmarks.proctree import read_stat, tree_pids
 from benchmarks.site import BenchSite, Nginx, build_site, free_port
 from benchmarks.slices import Sliced, ours
 
@@ -66,20 +66,6 @@ class Run:
     steal: float = 0.0
 
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-def read_stat(pid: str) -> tuple[int, float, int] | None:
-    """Give a process's parent pid, CPU seconds (user + system) and RSS (kB) from /proc/PID/stat, or
-    None if it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, int(fields[21]) * PAGE_KB
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 def cpu_ticks() -> tuple[int, int]:
     """Give the machine's stolen and total CPU ticks so far (/proc/stat; zeros where there is none).
 
@@ -98,49 +84,10 @@ def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
     return (after[0] - before[0]) / total if total > 0 else 0.0
 
 
-def children_of(pid: int) -> list[int] | None:
-    """Give a process's children from /proc/PID/task/*/children (any of its threads may have
-    started one), [] when it is gone, or None where the kernel does not list children."""
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return []
-    found: list[int] = []
-    for task in tasks:
-        try:
-            found.extend(int(x) for x in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
-        except FileNotFoundError:
-            if not Path(f"/proc/{pid}/task/{task}").exists():
-                continue  # a thread that has just ended
-            return None
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def scanned_children() -> dict[int, list[int]]:
-    """Give every process's children, from every process's stat (where the kernel lists none)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (stat := read_stat(entry)):
-            children.setdefault(stat[0], []).append(int(entry))
-    return children
-
-
 def tree_sample(pid: int) -> tuple[int, dict[int, float]]:
-    """Give the summed RSS (kB) of a process and all its descendants, and the CPU seconds of each.
-
-    The tree is walked down from the process where the kernel lists children: a few files, where
-    reading every process's stat four times a second would cost the timed crawl."""
-    total, todo, cpu = 0, [pid], {}
-    scanned: dict[int, list[int]] | None = None
-    while todo:
-        current = todo.pop()
-        found = children_of(current) if scanned is None else scanned.get(current, [])
-        if found is None:
-            scanned = scanned_children()
-            found = scanned.get(current, [])
-        todo.extend(found)
+    """Give the summed RSS (kB) of a process and all its descendants, and the CPU seconds of each."""
+    total, cpu = 0, {}
+    for current in tree_pids(pid):
         if stat := read_stat(str(current)):
             cpu[current] = stat[1]
             total += stat[2]
@@ -453,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"), help="corpus folder")
     parser.add_argument("--pages", type=int, default=5000, help="article pages of the site (100000: memory check)")
     parser.add_argument("--work", type=Path, default=Path("bench-output/crawl"), help="scratch folder")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak RSS of one first crawl, by process")
+    parser.add_argument("--every", type=int, default=5000, help="with --memory-only: a line of RSS every N pages")
     args = parser.parse_args(argv)
     if not (args.corpus / "ground-truth.json").exists():
         print(f"bench: no corpus at {args.corpus} (give --corpus)", file=sys.stderr)
@@ -460,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     site = build_site(args.corpus, args.work, args.pages, port)
     server = Nginx(args.work, port)
+    if args.memory_only:
+        return memory_only(site, server, args)
     templates = args.work / "templates"
     try:
         ours_before, traf_before = extraction_rates(templates, repeat=3)
@@ -479,6 +430,27 @@ def main(argv: list[str] | None = None) -> int:
     print(import_speed(db, args.work))
     print(reextract_speed(db))
     print("\n".join(ceiling.lines()))
+    return 0
+
+
+def memory_only(site: BenchSite, server: Nginx, args: argparse.Namespace) -> int:
+    """Run one first crawl of the site, polling its processes' RSS by kind, and print the figures."""
+    from benchmarks.memory import PROGRESS_EVERY, memory_report, watch_crawl
+
+    # Plain progress lines on stderr (not a terminal) give the pages crawled at each poll.
+    command = crawl_command(site, args.work / "archive.db")[:-2] + [
+        "--set",
+        f"ARCHIVER_PROGRESS_EVERY={PROGRESS_EVERY}",
+    ]
+    try:
+        print(f"site: {args.pages} article pages (+ index pages), nginx on 127.0.0.1; one first crawl", flush=True)
+        run = watch_crawl(command, args.work / "crawl.log", args.every)
+    finally:
+        server.stop()
+    print(memory_report(run))  # up to where it ended, when it was stopped
+    if run.returncode != 0:
+        print(f"bench: archiver crawl failed or was stopped: see {args.work / 'crawl.log'}", file=sys.stderr)
+        return 1
     return 0
 
 

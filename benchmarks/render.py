@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archiver.demo import serve_demo
-from benchmarks.crawl import scanned_children
+from benchmarks.proctree import scanned_children
 
 ARCHIVER = str(Path(sys.executable).with_name("archiver"))
 

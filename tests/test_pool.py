@@ -67,3 +67,44 @@ def test_closing_the_pool_ends_its_workers():
     processes = [w.process for w in pool._workers]
     pool.close()
     assert processes and not any(p.is_alive() for p in processes)
+
+
+def test_pages_larger_than_the_pipe_come_back_whole_beside_small_ones():
+    # A body goes down the pipe as a message of its own, in many writes when it is larger than the pipe.
+    filler = "".join(f"<p>Paragraph {k} of a long page, {PARAGRAPHS[k % len(PARAGRAPHS)]}</p>" for k in range(9000))
+    big = page(0).replace(b"</article>", filler.encode() + b"</article>")
+    assert len(big) > 2 * 1024 * 1024
+    pages = [big, page(1), big.replace(b"Page 0 ", b"Page 2 "), page(3)]
+    pool = ExtractionPool(workers=2, max_page_time=60)
+    try:
+        results = asyncio.run(analyze_all(pool, pages))
+    finally:
+        pool.close()
+    for n, (html, result) in enumerate(zip(pages, results)):
+        assert isinstance(result, PageAnalysis)
+        assert result.extraction.title.startswith(f"Page {n} ")
+        assert result == analyze_page(html, f"{URL}{n}/", {"Content-Type": "text/html"})
+    assert "Paragraph 8999 of a long page" in results[0].extraction.body
+
+
+def test_workers_recycled_after_their_share_of_pages_lose_no_page():
+    async def first_then_all(pool, pages):
+        first = await analyze_all(pool, pages[:1])
+        started = {w.process.pid for w in pool._workers}
+        return first + await analyze_all(pool, pages[1:]), started
+
+    pool = ExtractionPool(workers=2, max_page_time=60, recycle_after=3)
+    pages = [page(n) for n in range(26)]
+    try:
+        results, started = asyncio.run(first_then_all(pool, pages))
+        now = [w.process for w in pool._workers]
+        assert len(now) == 2 and all(p.is_alive() for p in now)
+        assert not started & {p.pid for p in now}
+    finally:
+        pool.close()
+    assert pool.recycled >= 7  # 26 pages, 3 a worker
+    urls = [f"{URL}0/"] + [f"{URL}{n}/" for n in range(25)]  # as analyze_all numbered them, call by call
+    for html, url, result in zip(pages, urls, results):
+        assert isinstance(result, PageAnalysis)
+        assert result == analyze_page(html, url, {"Content-Type": "text/html"})
+    assert not any(p.is_alive() for p in now)

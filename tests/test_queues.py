@@ -78,3 +78,17 @@ def test_retries_redirects_and_changed_requests_are_kept_whole():
     assert all(isinstance(item, scrapy.Request) for item in queue._items)
     assert queue.pop() is foreign and queue.pop() is with_header
     assert queue.pop() is redirected and queue.pop() is retry
+
+
+def test_requests_from_one_page_share_one_referer_while_queued_and_each_gets_its_own_back():
+    queue, spider = queue_with_spider()
+    referers = [f"{SITE}sitemap.xml"] * 3 + [f"{SITE}list/1.html"] * 2
+    for i, referer in enumerate(referers):
+        request = spider.request_for(FrontierEntry(f"{SITE}a/{i}.html", "page", 1))
+        request.headers[b"Referer"] = referer.encode()  # a new bytes object each time, as Scrapy sets it
+        queue.push(request)
+    kept = [item[3] for item in queue._items]
+    assert kept[0] is kept[1] is kept[2] and kept[3] is kept[4] and kept[2] is not kept[3]
+    popped = [queue.pop() for _ in range(5)]
+    assert [r.headers[b"Referer"].decode() for r in popped] == referers[::-1]
+    assert [r.url for r in popped] == [f"{SITE}a/{i}.html" for i in range(5)][::-1]

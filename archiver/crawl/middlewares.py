@@ -18,6 +18,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from archiver.extract.urls import canonical
 from archiver.store import Archive
 
+# MB of archive pages a middleware's read connection keeps: it looks up one URL a request, and
+# SQLite drops a connection's cache anyway whenever the crawl's writer commits (every 200 pages).
+READER_CACHE_MB = 2
+
 
 class ConditionalRequestMiddleware:
     """Add If-None-Match / If-Modified-Since to page requests the archive has captured before."""
@@ -42,6 +46,7 @@ class ConditionalRequestMiddleware:
         # Opened lazily: the pipeline creates a new archive when the crawl opens.
         if self._archive is None and self.db_path.exists():
             self._archive = Archive(self.db_path)
+            self._archive.limit_cache(READER_CACHE_MB)
         return self._archive
 
     def process_request(self, request):

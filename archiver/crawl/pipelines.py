@@ -17,6 +17,11 @@ from archiver.store import Archive
 from archiver.store.warcfiles import WarcWriter
 
 FINISHED_REASONS = {"finished", "closespider_pagecount", "closespider_itemcount"}
+# MB of archive pages the crawl's writer keeps in memory (SQLite's page cache). Each batch's new rows
+# and search-index segments are a few MB of pages that stay cached after the commit, so a 32 MB cache
+# is full after about 1,500 pages; the pages a write reads again are mostly index pages, and a miss
+# reads them from the system's file cache, not from disk.
+WRITER_CACHE_MB = 8
 
 
 def crawl_status(reason: str) -> str:
@@ -51,6 +56,7 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.archive = Archive(self.db_path)
+        self.archive.limit_cache(WRITER_CACHE_MB)
         started = now_iso()
         source = self.archive.ensure_source(spider.target.name, spider.target.url, spider.target.config, started)
         crawl_id, resumed = self.archive.resume_or_start(source.id, started, spider.target.config)

@@ -16,6 +16,7 @@ from pathlib import Path
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from archiver.config import RevisitPolicy
+from archiver.crawl.middlewares import READER_CACHE_MB
 from archiver.extract.timeutil import utc_now
 from archiver.store import Archive
 from archiver.store.seen import ArticleSeen, article_seen
@@ -59,6 +60,7 @@ class RevisitMiddleware:
             return None
         if self._archive is None and self.db_path.exists():
             self._archive = Archive(self.db_path)
+            self._archive.limit_cache(READER_CACHE_MB)
         seen = article_seen(self._archive.conn, request.url) if self._archive else None
         reason = not_due_reason(seen, self.clock(), self.policy)
         if reason:

@@ -31,11 +31,34 @@ def collect_less(collect: bool = True) -> None:
     made (Scrapy, Twisted, the extraction code, compiled patterns) is frozen out of every later
     collection, so that full collections walk only what the crawl itself holds, and young objects
     are collected less often. A worker passes `collect=False`: a collection would write to every
-    object it shares with the forkserver, and copy their pages."""
+    object it shares with the forkserver, and copy their pages. Freed memory goes back to the
+    system (return_freed_memory)."""
     if collect:
         gc.collect()
     gc.freeze()
     gc.set_threshold(*CRAWL_GC_THRESHOLD)
+    return_freed_memory()
+
+
+def return_freed_memory() -> bool:
+    """Give whether glibc's malloc now keeps fixed mmap and trim thresholds (False without glibc).
+
+    By default glibc raises its mmap threshold (up to 32 MB) each time a large block is freed, so
+    that the bodies, pickles and parse buffers of later pages come from the heap, whose free holes
+    between live blocks are never given back: on the 5,000-page bench crawl that kept about 7 MB
+    more in the crawl process and 5 MB more in each worker. With fixed thresholds a block of 64 kB
+    or more is mapped and unmapped on its own, and the heap's free top is trimmed."""
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD))
+
+
+# mallopt parameters (malloc.h) and values: blocks of 64 kB or more are mapped on their own; the
+# heap is trimmed when 128 kB or more is free at its top (glibc's default, kept fixed).
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MALLOC_MMAP_THRESHOLD, MALLOC_TRIM_THRESHOLD = 64 * 1024, 128 * 1024
 
 
 def exit_with_crawl(crawl_pid: int) -> None:

@@ -39,6 +39,10 @@ class Archive:
         """Close the connection (a WAL checkpoint happens on the last close)."""
         self.conn.close()
 
+    def limit_cache(self, megabytes: int) -> None:
+        """Keep at most `megabytes` of the archive's pages in this connection's cache (32 by default)."""
+        self.conn.execute(f"PRAGMA cache_size=-{int(megabytes) * 1024}")
+
     def __enter__(self) -> Archive:
         return self
 
