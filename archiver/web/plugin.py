@@ -53,6 +53,14 @@ def handle_exception(datasette, request, exception):
 
 
 @hookimpl
+def prepare_jinja2_environment(env, datasette):
+    # Datasette's table rows come from one Python call (render.table_rows); a template folder the
+    # user gives Datasette still comes first.
+    env.filters["archiver_table_rows"] = render.table_rows
+    views.override_templates(env, security.datasette_templates())
+
+
+@hookimpl
 def render_cell(value, database, datasette):
     # Datasette's table pages show archived names too: a cell with direction controls is isolated.
     if isinstance(value, str) and serves_archive_file(datasette, database):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from datasette.utils import to_css_class
 from markupsafe import Markup, escape
 
 from archiver.store.search import MARK_CLOSE, MARK_OPEN, json_list
@@ -78,6 +79,25 @@ def isolated_cell(value: str) -> Markup | None:
     if not isinstance(items, list):
         return isolated(value)
     return Markup("[{}]").format(Markup(", ").join(isolated(json.dumps(i, ensure_ascii=False)) for i in items))
+
+
+def table_rows(rows) -> Markup:
+    """Give the <tr> rows of a Datasette table page's cells, as its _table.html writes them.
+
+    One join instead of Jinja's asynchronous steps for each of a page's 1,200 cells (50 rows of the
+    articles table): a third of that page's time. Values are escaped as Jinja's autoescape does."""
+    classes: dict[str, str] = {}
+    out = []
+    for row in rows:
+        out.append("<tr>")
+        for cell in row:
+            column = cell["column"]
+            if column not in classes:
+                classes[column] = str(escape(to_css_class(column)))
+            kind = escape(cell["value_type"])
+            out.append(f'<td class="col-{classes[column]} type-{kind}">{escape(cell["value"])}</td>')
+        out.append("</tr>")
+    return Markup("".join(out))
 
 
 def highlighted(text: str) -> Markup:

@@ -19,6 +19,8 @@ from archiver.web import charts, render
 from archiver.web.comments_status import comments_label
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Our versions of Datasette templates, found before Datasette's own (see override_templates).
+DATASETTE_OVERRIDES = TEMPLATES / "datasette"
 # Raw captures shown as text are cut here: the page is for reading, the WARC keeps the whole.
 RAW_LIMIT = 200_000
 # How long the reads of one page may run (plugin setting `time_limit_ms`): an archive page is a few
@@ -39,6 +41,20 @@ def template(datasette, name: str):
         )
         datasette._archiver_jinja = env
     return env.get_template(name)
+
+
+def override_templates(env, defaults: Path) -> None:
+    """Put our versions of Datasette's templates just before Datasette's own folder in its search path.
+
+    A folder given with `--template-dir` or by another plugin comes first and still wins. When the
+    loader is not laid out as Datasette 0.65 builds it, nothing changes and Datasette's own are used."""
+    loaders = getattr(env.loader, "loaders", None)
+    first = loaders[0] if loaders else None
+    paths = getattr(first, "searchpath", None)
+    if not isinstance(first, FileSystemLoader) or str(defaults) not in paths:
+        return
+    at = paths.index(str(defaults))
+    loaders[0] = FileSystemLoader([*paths[:at], str(DATASETTE_OVERRIDES), *paths[at:]])
 
 
 async def page(datasette, request, name: str, context: dict, status: int = 200) -> Response:
