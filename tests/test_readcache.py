@@ -8,6 +8,7 @@ import sqlite3
 
 from archiver.store import Archive
 from archiver.store.readcache import ReadCache
+from archiver.web.database import MAX_SCHEMA_READS
 from archiver.web.security import search_kind
 
 from . import helpers
@@ -143,3 +144,28 @@ def test_the_server_keeps_counts_but_not_pages_of_long_rows(tmp_path):
 def kind_of(path: str, query: bytes) -> str:
     """Give the lane a request takes: "heavy" (the heavy thread, one at a time), "light" or ""."""
     return search_kind(path, query)
+
+
+def test_a_table_another_tool_adds_while_served_appears_at_once(tmp_path):
+    # Datasette's schema reads are kept between requests; a schema change is a commit and drops them.
+    db = build_archive(tmp_path / "archive.db")
+    with in_process(db) as site:
+        assert fetch(site + "/archive/articles")[0] == 200
+        assert fetch(site + "/archive/notes")[0] == 404
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, note TEXT)")
+            conn.execute("INSERT INTO notes (note) VALUES ('ferry timetable checked')")
+        status, page = fetch(site + "/archive/notes")
+        assert status == 200 and b"ferry timetable checked" in page
+        tables = json.loads(fetch(site + "/archive.json")[1])["tables"]
+        assert "notes" in [t["name"] for t in tables]
+
+
+def test_schema_reads_kept_for_names_from_urls_stay_bounded(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    with in_process(db) as site:
+        for n in range(MAX_SCHEMA_READS + 100):
+            assert fetch(site + f"/archive/no_such_table_{n}")[0] == 404
+        database = helpers._APPS[site].app.databases["archive"]
+        assert 0 < len(database.schema_reads) <= MAX_SCHEMA_READS
+        assert fetch(site + "/archive/articles")[0] == 200

@@ -5,6 +5,7 @@ Datasette counts a table's rows and its facet values on every table page; over a
 those queries cost more than the page itself, and they give the same answer until a crawl writes.
 A facet that runs past Datasette's facet time limit (a byline or date facet over a million rows
 takes about a second) is shown as timed out, and finished on the heavy thread for the next visitor.
+Datasette's reads of the schema are kept too, and answered without a trip to a SQL thread.
 Our own pages read through `execute_fn` and are not affected.
 """
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import os
 import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from datasette.database import Database, QueryInterrupted, connections
+from datasette.database import Database, QueryInterrupted, Results, connections
 
 from archiver.store.readcache import ReadCache
 
@@ -36,6 +39,25 @@ KEEP_ROWS = 101
 KEEP_CHARS = 64_000
 # Facets stopped at Datasette's facet time limit and finished on the heavy thread, at most this many at once.
 MAX_PENDING = 8
+# Datasette's reads of the schema (tables, columns, keys, definitions): a table page asks about 20 of
+# them, one after another, each a trip to a SQL thread that waits for the event loop's turn. Their
+# answers change only with the schema, and a schema change is a commit, which moves the archive's
+# generation (store/readcache.py): they are kept per generation and given on the loop itself.
+SCHEMA_READS = (
+    "table_exists", "table_names", "table_columns", "table_column_details", "primary_keys", "fts_table",
+    "label_column_for_table", "foreign_keys_for_table", "hidden_table_names", "view_names",
+    "get_all_foreign_keys", "get_table_definition", "get_view_definition",
+)  # fmt: skip
+# Datasette's own statements that read only the schema: the version it checks on every request, and
+# the table-name lookup of every permission check.
+SCHEMA_STATEMENTS = frozenset(
+    [
+        "PRAGMA schema_version",
+        "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
+    ]
+)
+# Kept schema answers at most: names in URLs are the visitors', and each unknown one is an answer.
+MAX_SCHEMA_READS = 512
 
 
 def lower_priority() -> None:
@@ -76,13 +98,35 @@ class ArchiveDatabase(Database):
         super().__init__(*args, **kwargs)
         self.read_cache = ReadCache(self.path)
         self.pending: set[tuple] = set()
+        self.schema_reads: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
         self.heavy_executor = ThreadPoolExecutor(
             HEAVY_THREADS, thread_name_prefix="archiver-heavy", initializer=lower_priority
         )
 
+    async def kept_schema(self, key: tuple, read):
+        """Give the schema answer `read()` (a coroutine function) gives, kept while the archive's
+        generation holds; a copy each time, as callers may change the lists they are given (a statement's
+        Results are only read)."""
+        generation = self.read_cache.generation()
+        kept = self.schema_reads.get(key)
+        if kept is None or kept[0] != generation:
+            kept = (generation, await read())
+            self.schema_reads[key] = kept
+            while len(self.schema_reads) > MAX_SCHEMA_READS:
+                self.schema_reads.popitem(last=False)
+        self.schema_reads.move_to_end(key)
+        return kept[1] if isinstance(kept[1], Results) else copy.deepcopy(kept[1])
+
     async def execute(
         self, sql, params=None, truncate=False, custom_time_limit=None, page_size=None, log_sql_errors=True
     ):
+        if sql in SCHEMA_STATEMENTS:
+            key = query_key(sql, params, truncate, page_size)
+            return await self.kept_schema(key, lambda: self.run(sql, params, truncate, custom_time_limit, page_size))
+        return await self.run(sql, params, truncate, custom_time_limit, page_size)
+
+    async def run(self, sql, params, truncate, custom_time_limit, page_size):
+        """Give the results of one statement (Database.execute), its slow result kept (see execute_fn)."""
         # Errors still reach the page (and a real failure the log, once, from security.render_error);
         # Datasette's own print of every failed statement, with its parameters, is left out.
         key = query_key(sql, params, truncate, page_size)
@@ -144,6 +188,21 @@ class ArchiveDatabase(Database):
             return fn(conn)
 
         return await asyncio.get_running_loop().run_in_executor(self.heavy_executor, in_thread)
+
+
+def schema_read(name: str):
+    """Give Database's method `name`, its answers kept per archive generation (see SCHEMA_READS)."""
+    read = getattr(Database, name)
+
+    async def kept(self, *args):
+        return await self.kept_schema((name, *args), lambda: read(self, *args))
+
+    kept.__name__ = name
+    return kept
+
+
+for _name in SCHEMA_READS:
+    setattr(ArchiveDatabase, _name, schema_read(_name))
 
 
 def with_cached_reads(ds) -> None:
