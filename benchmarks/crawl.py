@@ -180,6 +180,14 @@ def crawl_command(site: BenchSite, db: Path, defaults: bool = False) -> list[str
     return [archiver, "crawl", site.base, "--db", str(db), *sets, "--set", "ARCHIVER_PROGRESS=false"]
 
 
+def floor_command(db: Path, urls: Path, defaults: bool = False) -> list[str]:
+    """Give the command of the recrawl's floor (benchmarks/floor.py) with the validators in `db`: at
+    the bench's settings, or at the product's defaults (its throttle included)."""
+    settings = {"LOG_LEVEL": "ERROR"} if defaults else CRAWL_SETTINGS
+    pairs = [f"{k}={v}" for k, v in settings.items()]
+    return [sys.executable, "-m", "benchmarks.floor", str(db), str(urls), *pairs, *(["--defaults"] if defaults else [])]
+
+
 @dataclass(frozen=True)
 class NaiveRun:
     """The naive spider's crawl of the site: responses, seconds of its turns from its start to its
@@ -339,20 +347,26 @@ def cost_line(first: Run, fetched: int, a: float, b1: float) -> str:
 
 @dataclass(frozen=True)
 class Recrawl:
-    """A first crawl and the recrawl of the unchanged site, both timed whole."""
+    """A first crawl and the recrawl of the unchanged site, both timed whole, and the floor: Scrapy
+    alone sending the same conditional requests and storing nothing (benchmarks/floor.py)."""
 
     first: Run
     again: Run
+    floor: Run
 
     def line(self, label: str) -> str:
+        share = lambda run: run.seconds / self.first.seconds  # noqa: E731
         return (
             f"recrawl of the unchanged site, {label}: {self.again.seconds:.1f} s = "
-            f"{self.again.seconds / self.first.seconds:.0%} of the first crawl's {self.first.seconds:.1f} s "
-            f"(target <= 10%); {fetched_of(self.again)} responses"
+            f"{share(self.again):.0%} of the first crawl's {self.first.seconds:.1f} s "
+            f"(target <= 10%); {fetched_of(self.again)} responses\n"
+            f"   floor, Scrapy alone sending the same {fetched_of(self.floor)} conditional requests, nothing "
+            f"stored: {self.floor.seconds:.1f} s = {share(self.floor):.0%} of the first crawl; the recrawl takes "
+            f"{self.again.seconds / self.floor.seconds:.2f}x the floor"
         )
 
 
-def report(turns: Turns, extraction: InProcessRates, again: Run, polite: Recrawl, pages: int) -> str:
+def report(turns: Turns, extraction: InProcessRates, bench: Recrawl, polite: Recrawl, pages: int) -> str:
     """Give the printed figures."""
     first = turns.crawl
     a, b1 = turns.a[0], turns.b1[0]
@@ -387,9 +401,9 @@ def report(turns: Turns, extraction: InProcessRates, again: Run, polite: Recrawl
             f"b2 extraction, two processes at once {b2:.1f} docs/s each {spread(extraction.b2)}: {b2 / ours:.0%} of ours "
             f"in one (a core's share when both are busy); with b1 x {b2 / ours:.2f}, L = {busy_limit:.1f} and "
             f"c / L = {c / busy_limit:.0%}",
-            Recrawl(first, again).line("bench settings (first crawl timed in its turns)"),
+            bench.line("bench settings (first crawl timed in its turns)"),
             polite.line("product defaults (AutoThrottle on, 304s lower its delay)"),
-            f"peak RSS of the crawl (all processes) {max(first.peak_mb, again.peak_mb):.0f} MB (target < 400 MB "
+            f"peak RSS of the crawl (all processes) {max(first.peak_mb, bench.again.peak_mb):.0f} MB (target < 400 MB "
             "on 100,000 pages)",
         ]
     )
@@ -419,14 +433,17 @@ def main(argv: list[str] | None = None) -> int:
         turns = crawl_in_turns(site, db, args.work)
         ours_after, traf_after = extraction_rates(templates, repeat=3)
         b2_after = busy_rate(templates, repeat=2)
-        again = timed(crawl_command(site, db))
+        urls = args.work / "urls.txt"
+        bench = Recrawl(turns.crawl, timed(crawl_command(site, db)), timed(floor_command(db, urls)))
         polite_db = args.work / "archive-defaults.db"
-        polite = Recrawl(timed(crawl_command(site, polite_db, True)), timed(crawl_command(site, polite_db, True)))
+        polite_first = timed(crawl_command(site, polite_db, True))
+        polite_again = timed(crawl_command(site, polite_db, True))
+        polite = Recrawl(polite_first, polite_again, timed(floor_command(polite_db, urls, True)))
         ceiling = distributed_ceiling(site.base, CRAWL_SETTINGS, args.work / "distributed")
     finally:
         server.stop()
     extraction = InProcessRates((ours_before, ours_after), (traf_before, traf_after), (b2_before, b2_after))
-    print(report(turns, extraction, again, polite, args.pages))
+    print(report(turns, extraction, bench, polite, args.pages))
     print(import_speed(db, args.work))
     print(reextract_speed(db))
     print("\n".join(ceiling.lines()))
