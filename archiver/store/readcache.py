@@ -30,6 +30,15 @@ T = TypeVar("T")
 # Reads faster than this are not kept: they cost less than the memory they would hold.
 SLOW_MS = 15.0
 MAX_ENTRIES = 512
+# Datasette's own statements that read only the schema (web/database.py keeps their answers per
+# generation, as a schema change is a commit): the version it checks on every request, and the
+# table-name lookup of every permission check.
+SCHEMA_STATEMENTS = frozenset(
+    [
+        "PRAGMA schema_version",
+        "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
+    ]
+)
 # A read that ran out of time is remembered this long: asking again at once would spend the same time
 # again for the same refusal, but later, with the machine less busy, it may finish.
 REFUSAL_SECONDS = 60.0

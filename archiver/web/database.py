@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from datasette.database import Database, QueryInterrupted, Results, connections
 
-from archiver.store.readcache import ReadCache
+from archiver.store.readcache import SCHEMA_STATEMENTS, ReadCache
 
 # The query that Database.execute is running in this task, read by execute_fn to key its result.
 _QUERY = contextvars.ContextVar("archiver_query", default=None)
@@ -48,14 +48,6 @@ SCHEMA_READS = (
     "label_column_for_table", "foreign_keys_for_table", "hidden_table_names", "view_names",
     "get_all_foreign_keys", "get_table_definition", "get_view_definition",
 )  # fmt: skip
-# Datasette's own statements that read only the schema: the version it checks on every request, and
-# the table-name lookup of every permission check.
-SCHEMA_STATEMENTS = frozenset(
-    [
-        "PRAGMA schema_version",
-        "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
-    ]
-)
 # Kept schema answers at most: names in URLs are the visitors', and each unknown one is an answer.
 MAX_SCHEMA_READS = 512
 
