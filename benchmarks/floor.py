@@ -23,18 +23,8 @@ from scrapy import Request, Spider
 from scrapy.crawler import CrawlerProcess
 
 from archiver.crawl import settings as product
+from archiver.crawl.middlewares import conditional_headers
 from archiver.store import Archive
-
-
-def conditional_headers(archive: Archive, url: str) -> dict[str, str]:
-    """Give the conditional-request headers of `url` from its last capture in the archive."""
-    found = archive.validators(url)
-    headers = {}
-    if found and found.etag:
-        headers["If-None-Match"] = found.etag
-    if found and found.last_modified:
-        headers["If-Modified-Since"] = found.last_modified
-    return headers
 
 
 class FloorSpider(Spider):
@@ -74,7 +64,7 @@ def main(argv: list[str]) -> int:
     db, urls = Path(argv[0]), Path(argv[1]).read_text().split()
     archive = Archive(db, readonly=True)
     try:
-        planned = [(url, conditional_headers(archive, url)) for url in urls]
+        planned = [(url, conditional_headers(archive.validators(url))) for url in urls]
     finally:
         archive.close()
     settings = {

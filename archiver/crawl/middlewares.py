@@ -23,6 +23,17 @@ from archiver.store import Archive
 READER_CACHE_MB = 2
 
 
+def conditional_headers(validators) -> dict[str, str]:
+    """Give the headers that ask a server whether a page changed since the capture `validators` come
+    from (If-None-Match, If-Modified-Since); none when there is no capture or it had no validators."""
+    headers = {}
+    if validators and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
+
+
 class ConditionalRequestMiddleware:
     """Add If-None-Match / If-Modified-Since to page requests the archive has captured before."""
 
@@ -63,10 +74,7 @@ class ConditionalRequestMiddleware:
             and unchanged_since(lastmod, validators.fetched_at)
         ):
             raise IgnoreRequest("unchanged since its last capture (sitemap lastmod)")
-        if validators and validators.etag:
-            request.headers[b"If-None-Match"] = validators.etag
-        if validators and validators.last_modified:
-            request.headers[b"If-Modified-Since"] = validators.last_modified
+        request.headers.update(conditional_headers(validators))
         return None
 
     def close(self) -> None:
