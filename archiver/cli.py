@@ -286,12 +286,24 @@ def export_one_article(ident, db, fmt, output, excel_safe, manifest, filters) ->
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the raw captures (default: warcs/ beside the archive).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Extraction worker processes (0: one per core).",
+)
 @reported
-def reextract(db, source, warc_dir):
+def reextract(db, source, warc_dir, workers):
     """Re-run the current extraction over the kept raw captures, without the network."""
+    from archiver.warc.import_progress import progress_for
     from archiver.warc.reextract import reextract as run
 
-    report = run(db, warc_dir, source)
+    progress = progress_for(sys.stderr)
+    try:
+        report = run(db, warc_dir, source, workers, progress)
+    finally:
+        progress.close()
     click.echo(
         f"re-extracted {report.articles} articles: {report.changed} changed, "
         f"{report.unchanged} unchanged, {len(report.failed)} failed"

@@ -1,6 +1,7 @@
 """Crawl the demo news site over real HTTP into real archives and read them back."""
 
 import base64
+import shutil
 import sqlite3
 
 import sqlite_utils
@@ -147,6 +148,71 @@ def test_reextract_records_a_new_version_when_the_extraction_changes(tmp_path):
     d = sqlite_utils.Database(db)
     assert d["articles"].get(1)["extractor"] != "archiver 0.0.1"
     assert d.execute("SELECT count(*) FROM article_versions WHERE article_id = 1").fetchone()[0] == 2
+
+
+def copy_of(db, folder):
+    """Copy an archive and its warcs/ folder into `folder`; give the copy's path."""
+    folder.mkdir()
+    source = sqlite3.connect(db)
+    copy = sqlite3.connect(folder / "archive.db")
+    source.backup(copy)
+    source.close()
+    copy.close()
+    shutil.copytree(db.parent / "warcs", folder / "warcs")
+    return folder / "archive.db"
+
+
+def made_stale(db) -> None:
+    """Make every article look extracted by an older version, so that re-extraction rewrites them all."""
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET content_hash = 'stale', extractor = 'archiver 0.0.1'")
+    conn.commit()
+    conn.close()
+
+
+ARTICLE_FIELDS = "url, title, authors, published, language, body, content_hash, comment_count"
+
+
+def test_reextract_in_worker_processes_stores_what_one_process_stores(crawled_archive, tmp_path):
+    one, two = copy_of(crawled_archive, tmp_path / "one"), copy_of(crawled_archive, tmp_path / "two")
+    for db in (one, two):
+        made_stale(db)
+    runs = {db: run_cli("reextract", "--db", str(db), "--workers", w) for db, w in ((one, "1"), (two, "2"))}
+    articles = sqlite_utils.Database(one)["articles"].count
+    for db, result in runs.items():
+        assert result.returncode == 0, result.stderr
+        assert f"re-extracted {articles} articles: {articles} changed, 0 unchanged, 0 failed" in result.stdout
+        # Not a terminal: the progress is a plain line on stderr.
+        assert f"re-extracting: {articles} of {articles} (100 %)" in result.stderr
+    rows = [
+        sqlite_utils.Database(db).execute(f"SELECT {ARTICLE_FIELDS} FROM articles ORDER BY id").fetchall()
+        for db in (one, two)
+    ]
+    assert rows[0] == rows[1] and len(rows[0]) == articles
+    assert all(row[-2] != "stale" for row in rows[1])
+
+
+def test_reextract_counts_an_unreadable_capture_and_stores_the_others(crawled_archive, tmp_path):
+    db = copy_of(crawled_archive, tmp_path / "copy")
+    made_stale(db)
+    conn = sqlite3.connect(db)
+    url, capture = conn.execute(
+        "SELECT a.url, max(p.id) FROM articles a JOIN captures p ON p.article_id = a.id"
+        " WHERE p.status = 200 GROUP BY a.id ORDER BY a.id LIMIT 1 OFFSET 3"
+    ).fetchone()
+    conn.execute("UPDATE captures SET warc_offset = warc_offset + 7 WHERE id = ?", (capture,))
+    conn.commit()
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    conn.close()
+    result = run_cli("reextract", "--db", str(db))
+    assert result.returncode == 1
+    assert f"{articles - 1} changed, 0 unchanged, 1 failed" in result.stdout, result.stdout
+    failed = [line for line in result.stderr.splitlines() if "failed:" in line]
+    assert len(failed) == 1 and url in failed[0] and "cannot read capture" in failed[0]
+    assert "Traceback" not in result.stderr
+    d = sqlite_utils.Database(db)
+    assert d.execute("SELECT content_hash FROM articles WHERE url = ?", [url]).fetchone()[0] == "stale"
+    assert d.execute("SELECT count(*) FROM articles WHERE content_hash = 'stale'").fetchone()[0] == 1
 
 
 def test_progress_is_printed_as_plain_lines_when_not_in_a_terminal(tmp_path):

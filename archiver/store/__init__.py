@@ -165,11 +165,19 @@ class Archive:
         """Give the WarcLocation of a capture's rendered DOM, or None when it was not rendered."""
         return renders.rendered_dom(self.conn, capture_id)
 
-    def latest_article_captures(self, source: str | None = None) -> list[tuple]:
-        """Give the newest kept capture of each article (of one source when given)."""
+    def latest_article_captures(self, source: str | None = None, page: int = 1000) -> Iterator[tuple]:
+        """Give the newest kept capture of each article (of one source when given), by article id,
+        read `page` articles at a time."""
         if source:
             self.source(source)
-        return crawls.latest_article_captures(self.conn, source)
+        after = 0
+        while rows := crawls.latest_article_captures(self.conn, source, after, page):
+            yield from rows
+            after = rows[-1][-1]
+
+    def article_count(self, source: str | None = None) -> int:
+        """Give the number of articles (of one source when given)."""
+        return crawls.article_count(self.conn, source)
 
     def version_diff(self, article_id: int, old: int, new: int) -> diffs.VersionDiff:
         """Give the field-level diff between two versions of an article."""

@@ -128,13 +128,23 @@ def touch_article(conn: sqlite3.Connection, url: str, capture_id: int, now: str)
     return row[0]
 
 
-def latest_article_captures(conn: sqlite3.Connection, source: str | None) -> list[tuple]:
-    """Give (capture id, source id, article url, fetched_at, warc file, offset, length) of the newest
-    kept capture of each article, for re-extraction."""
+def latest_article_captures(conn: sqlite3.Connection, source: str | None, after: int, limit: int) -> list[tuple]:
+    """Give (capture id, source id, article url, fetched_at, warc file, offset, length, article id) of
+    the newest kept capture of each article, for re-extraction: up to `limit` articles, by article
+    id, after article `after` (so that a million articles are read a page at a time)."""
     sql = (
-        "SELECT p.id, a.source_id, a.url, p.fetched_at, p.warc_file, p.warc_offset, p.warc_length"
+        "SELECT p.id, a.source_id, a.url, p.fetched_at, p.warc_file, p.warc_offset, p.warc_length, a.id"
         " FROM articles a JOIN sources s ON s.id = a.source_id"
         " JOIN captures p ON p.id = (SELECT max(id) FROM captures WHERE article_id = a.id"
-        " AND warc_file IS NOT NULL AND status = 200)" + (" WHERE s.name = ?" if source else "") + " ORDER BY a.id"
+        " AND warc_file IS NOT NULL AND status = 200)"
+        " WHERE a.id > ?" + (" AND s.name = ?" if source else "") + " ORDER BY a.id LIMIT ?"
     )
-    return conn.execute(sql, (source,) if source else ()).fetchall()
+    return conn.execute(sql, (after, source, limit) if source else (after, limit)).fetchall()
+
+
+def article_count(conn: sqlite3.Connection, source: str | None) -> int:
+    """Give the number of articles (of one source when given)."""
+    if source:
+        sql = "SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.name = ?"
+        return conn.execute(sql, (source,)).fetchone()[0]
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -12,6 +12,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from archiver.crawl.analysis import PageAnalysis, analyze_safely
@@ -24,6 +25,7 @@ from archiver.store.warcfiles import CaptureResponse, PayloadError, WarcLocation
 from archiver.store.warcs import ImportedRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -133,31 +135,38 @@ def analysed(
     entries: Iterable[ImportedRecord], folder: Path, executor: ProcessPoolExecutor, window: int, max_page_time: float
 ) -> Iterator[AnalysedCapture | StoreError]:
     """Give each queued record analysed, in queue order, with at most `window` records in flight."""
-    pending: deque = deque()
-    for entry in entries:
-        try:
-            raw = read_capture(folder, location_of(entry), DOWNLOAD_MAXSIZE)
-        except PayloadError as exc:
-            # As the crawl records a response over its size cap: a capture row, skipped, no body.
-            pending.append((entry, CaptureResponse(entry.uri, 0, {}, b""), BodyRefused("skipped", exc.reason)))
-        except StoreError as exc:
-            pending.append(exc)
-        except Exception as exc:  # an odd record must cost that record's body, not the import
-            pending.append(
-                (
-                    entry,
-                    CaptureResponse(entry.uri, 0, {}, b""),
-                    BodyRefused("skipped", f"unreadable body ({type(exc).__name__})"),
-                )
-            )
-        else:
-            found = verdict(entry, raw)
-            work = found or executor.submit(analyze_safely, raw.body, entry.uri, raw.headers)
-            pending.append((entry, raw, work))
+    for slot in ahead((started(entry, folder, executor) for entry in entries), window):
+        yield resolve(slot, max_page_time)
+
+
+def ahead(slots: Iterable[T], window: int) -> Iterator[T]:
+    """Give `slots` in order, each once the `window` - 1 after it have been started too (taking a slot
+    from `slots` starts its work), so that the workers always have work queued behind the one waited
+    for, and no more than `window` are held at once."""
+    pending: deque[T] = deque()
+    for slot in slots:
+        pending.append(slot)
         if len(pending) >= window:
-            yield resolve(pending.popleft(), max_page_time)
-    while pending:
-        yield resolve(pending.popleft(), max_page_time)
+            yield pending.popleft()
+    yield from pending
+
+
+def started(entry: ImportedRecord, folder: Path, executor: ProcessPoolExecutor):
+    """Read one queued record back and start its analysis (or give its verdict, or the error)."""
+    try:
+        raw = read_capture(folder, location_of(entry), DOWNLOAD_MAXSIZE)
+    except PayloadError as exc:
+        # As the crawl records a response over its size cap: a capture row, skipped, no body.
+        return entry, CaptureResponse(entry.uri, 0, {}, b""), BodyRefused("skipped", exc.reason)
+    except StoreError as exc:
+        return exc
+    except Exception as exc:  # an odd record must cost that record's body, not the import
+        return (
+            entry,
+            CaptureResponse(entry.uri, 0, {}, b""),
+            BodyRefused("skipped", f"unreadable body ({type(exc).__name__})"),
+        )
+    return entry, raw, verdict(entry, raw) or executor.submit(analyze_safely, raw.body, entry.uri, raw.headers)
 
 
 def resolve(slot, max_page_time: float) -> AnalysedCapture | StoreError:
@@ -167,9 +176,15 @@ def resolve(slot, max_page_time: float) -> AnalysedCapture | StoreError:
     entry, raw, work = slot
     if not isinstance(work, Future):
         return AnalysedCapture(entry, raw, work)
+    return AnalysedCapture(entry, raw, finished(work, entry.uri, max_page_time))
+
+
+def finished(work: Future, url: str, max_page_time: float):
+    """Wait for the result of a page's analysis in a worker: the ExtractionError of a page over its
+    time or of a worker that died, never an exception."""
     try:
-        return AnalysedCapture(entry, raw, work.result(timeout=max_page_time))
+        return work.result(timeout=max_page_time)
     except FutureTimeout:
-        return AnalysedCapture(entry, raw, ExtractionError(entry.uri, f"extraction took over {max_page_time:g} s"))
-    except Exception as exc:  # a dead worker must cost one page, not the import
-        return AnalysedCapture(entry, raw, ExtractionError(entry.uri, f"{type(exc).__name__}: {exc}"))
+        return ExtractionError(url, f"extraction took over {max_page_time:g} s")
+    except Exception as exc:  # a dead worker must cost one page, not the whole run
+        return ExtractionError(url, f"{type(exc).__name__}: {exc}")
