@@ -179,7 +179,7 @@ def test_reextract_in_worker_processes_stores_what_one_process_stores(crawled_ar
         made_stale(db)
     runs = {db: run_cli("reextract", "--db", str(db), "--workers", w) for db, w in ((one, "1"), (two, "2"))}
     articles = sqlite_utils.Database(one)["articles"].count
-    for db, result in runs.items():
+    for result in runs.values():
         assert result.returncode == 0, result.stderr
         assert f"re-extracted {articles} articles: {articles} changed, 0 unchanged, 0 failed" in result.stdout
         # Not a terminal: the progress is a plain line on stderr.
