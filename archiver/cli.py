@@ -19,6 +19,13 @@ DB_OPTION = click.option(
     show_default=True,
     help="Path of the SQLite archive.",
 )
+WORKERS_OPTION = click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Extraction worker processes (0: one per core).",
+)
 
 
 def reported(func):
@@ -286,13 +293,7 @@ def export_one_article(ident, db, fmt, output, excel_safe, manifest, filters) ->
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the raw captures (default: warcs/ beside the archive).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Extraction worker processes (0: one per core).",
-)
+@WORKERS_OPTION
 @reported
 def reextract(db, source, warc_dir, workers):
     """Re-run the current extraction over the kept raw captures, without the network."""
@@ -414,13 +415,7 @@ def export_warc(db, output, source, since, until, warc_dir, wacz):
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @DB_OPTION
 @click.option("--source", help="File every capture under this source (default: one source per host).")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Extraction worker processes (0: one per core).",
-)
+@WORKERS_OPTION
 @click.option(
     "--warc-dir",
     type=click.Path(file_okay=False, path_type=Path),
