@@ -26,6 +26,13 @@ WORKERS_OPTION = click.option(
     show_default=True,
     help="Extraction worker processes (0: one per core).",
 )
+MAX_PAGE_TIME_OPTION = click.option(
+    "--max-page-time",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds one page may spend in extraction; past it the page counts as failed and its worker is replaced.",
+)
 
 
 def reported(func):
@@ -294,15 +301,16 @@ def export_one_article(ident, db, fmt, output, excel_safe, manifest, filters) ->
     help="Folder of the raw captures (default: warcs/ beside the archive).",
 )
 @WORKERS_OPTION
+@MAX_PAGE_TIME_OPTION
 @reported
-def reextract(db, source, warc_dir, workers):
+def reextract(db, source, warc_dir, workers, max_page_time):
     """Re-run the current extraction over the kept raw captures, without the network."""
     from archiver.warc.import_progress import progress_for
     from archiver.warc.reextract import reextract as run
 
     progress = progress_for(sys.stderr)
     try:
-        report = run(db, warc_dir, source, workers, progress)
+        report = run(db, warc_dir, source, workers, progress, max_page_time)
     finally:
         progress.close()
     click.echo(
@@ -416,20 +424,21 @@ def export_warc(db, output, source, since, until, warc_dir, wacz):
 @DB_OPTION
 @click.option("--source", help="File every capture under this source (default: one source per host).")
 @WORKERS_OPTION
+@MAX_PAGE_TIME_OPTION
 @click.option(
     "--warc-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder the records are copied to (default: warcs/ beside the archive).",
 )
 @reported
-def import_warc(files, db, source, workers, warc_dir):
+def import_warc(files, db, source, workers, max_page_time, warc_dir):
     """Archive articles from WARC FILES made by other crawlers, keeping their capture dates."""
     from archiver.warc import ImportOptions, import_warcs
     from archiver.warc.import_progress import progress_for
 
     progress = progress_for(sys.stderr)
     try:
-        report = import_warcs(db, files, ImportOptions(source, workers), warc_dir, progress)
+        report = import_warcs(db, files, ImportOptions(source, workers, max_page_time), warc_dir, progress)
     finally:
         progress.close()
     click.echo(
@@ -455,6 +464,12 @@ def echo_import_notes(report) -> None:
         click.echo(f"warning: {sum(report.bodiless.values())} captures kept without their body, by reason:", err=True)
         for reason, n in report.bodiless.most_common():
             click.echo(f"  {n} x {reason}", err=True)
+    if report.failed:
+        click.echo(
+            f"warning: {len(report.failed)} pages could not be analysed (kept as captures with the reason):", err=True
+        )
+        for line in report.failed[:20]:
+            click.echo(f"  failed: {line}", err=True)
     if report.redated:
         sources = ", ".join(f"{n} from {source}" for source, n in report.redated.items())
         click.echo(

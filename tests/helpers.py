@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,48 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the installed `archiver` entry point and give the finished process."""
     return subprocess.run([ARCHIVER, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def children_of(pid: int) -> list[int]:
+    """Give the processes whose parent is `pid` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def run_cli_with_a_worker_hung(*args: str, timeout: float = 300) -> tuple[subprocess.CompletedProcess, int]:
+    """Run `archiver ARGS` and stop (SIGSTOP) its first extraction worker as soon as it starts, as a
+    page that never ends would hang it; give the finished process and the stopped worker's pid.
+    Workers are the children of the command's forkserver, so its grandchildren."""
+    proc = subprocess.Popen([ARCHIVER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stopped = 0
+    deadline = time.monotonic() + 60
+    while not stopped and proc.poll() is None and time.monotonic() < deadline:
+        workers = [w for child in children_of(proc.pid) for w in children_of(child)]
+        if workers:
+            stopped = min(workers)
+            os.kill(stopped, signal.SIGSTOP)
+        else:
+            time.sleep(0.005)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    if stopped:
+        try:
+            os.kill(stopped, signal.SIGKILL)  # were it left behind
+        except ProcessLookupError:
+            pass
+    assert stopped, "no extraction worker was seen"
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr), stopped
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 import base64
 import shutil
 import sqlite3
+from pathlib import Path
 
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.demo import DemoSite, serve_demo
 
-from .helpers import run_cli
+from .helpers import run_cli, run_cli_with_a_worker_hung
 
 
 def article_urls(db) -> set[str]:
@@ -212,6 +213,21 @@ def test_reextract_counts_an_unreadable_capture_and_stores_the_others(crawled_ar
     assert "Traceback" not in result.stderr
     d = sqlite_utils.Database(db)
     assert d.execute("SELECT content_hash FROM articles WHERE url = ?", [url]).fetchone()[0] == "stale"
+    assert d.execute("SELECT count(*) FROM articles WHERE content_hash = 'stale'").fetchone()[0] == 1
+
+
+def test_reextract_kills_a_hung_worker_counts_its_page_and_re_extracts_the_others(crawled_archive, tmp_path):
+    db = copy_of(crawled_archive, tmp_path / "copy")
+    made_stale(db)
+    articles = sqlite_utils.Database(db)["articles"].count
+    result, hung = run_cli_with_a_worker_hung("reextract", "--db", str(db), "--workers", "2", "--max-page-time", "2")
+    assert result.returncode == 1, result.stderr
+    assert f"re-extracted {articles} articles: {articles - 1} changed, 0 unchanged, 1 failed" in result.stdout
+    failed = [line for line in result.stderr.splitlines() if "failed:" in line]
+    assert len(failed) == 1 and "extraction took over 2 s" in failed[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not Path(f"/proc/{hung}").exists()  # killed by the command, not left behind
+    d = sqlite_utils.Database(db)
     assert d.execute("SELECT count(*) FROM articles WHERE content_hash = 'stale'").fetchone()[0] == 1
 
 

@@ -4,7 +4,7 @@ import asyncio
 import os
 
 from archiver.crawl.analysis import PageAnalysis, analyze_page
-from archiver.crawl.pool import ExtractionPool
+from archiver.crawl.pool import BatchPool, ExtractionPool
 from archiver.demo.seed import PARAGRAPHS, TITLE
 from archiver.errors import ExtractionError
 
@@ -108,3 +108,24 @@ def test_workers_recycled_after_their_share_of_pages_lose_no_page():
         assert isinstance(result, PageAnalysis)
         assert result == analyze_page(html, url, {"Content-Type": "text/html"})
     assert not any(p.is_alive() for p in now)
+
+
+def test_a_batch_pool_loses_one_page_to_a_worker_killed_mid_batch_and_goes_on():
+    # import-warc and reextract wait for results one at a time, without a reactor.
+    pages = [page(n) for n in range(16)]
+    with BatchPool(workers=2, max_page_time=60) as pool:
+        futures = [
+            pool.submit(f"{URL}{n}/", html, f"{URL}{n}/", {"Content-Type": "text/html"}) for n, html in enumerate(pages)
+        ]
+        first = pool.result(futures[0])
+        killed = pool._pool._workers[0].process.pid
+        os.kill(killed, 9)
+        results = [first] + [pool.result(f) for f in futures[1:]]
+        assert killed not in [w.process.pid for w in pool._pool._workers]
+        assert len(pool._pool._workers) == 2 and all(w.process.is_alive() for w in pool._pool._workers)
+    errors = [r for r in results if isinstance(r, ExtractionError)]
+    assert len(errors) <= 1 and all("worker died" in e.reason for e in errors)
+    for n, (html, result) in enumerate(zip(pages, results)):
+        if not isinstance(result, ExtractionError):
+            assert result == analyze_page(html, f"{URL}{n}/", {"Content-Type": "text/html"})
+    assert sum(isinstance(r, PageAnalysis) for r in results) >= 15

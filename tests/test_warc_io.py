@@ -12,7 +12,7 @@ import pytest
 
 from archiver.demo import DemoSite, serve_demo
 
-from .helpers import ARCHIVER, require, run_cli
+from .helpers import ARCHIVER, require, run_cli, run_cli_with_a_worker_hung
 
 WARCIO = str(Path(ARCHIVER).with_name("warcio"))
 SAME = {
@@ -89,6 +89,28 @@ def test_an_export_imported_into_an_empty_archive_gives_the_same_articles(two_ed
     second = tmp_path / "second.warc.gz"
     assert run_cli("export-warc", "--db", str(db), "-o", str(second)).returncode == 0
     assert subprocess.run([WARCIO, "check", str(second)], capture_output=True).returncode == 0
+
+
+def test_an_import_kills_a_hung_worker_counts_its_page_and_imports_the_others(two_editions, exported, tmp_path):
+    db = tmp_path / "archive.db"
+    result, hung = run_cli_with_a_worker_hung(
+        "import-warc", str(exported), "--db", str(db), "--workers", "2", "--max-page-time", "2"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "warning: 1 pages could not be analysed" in result.stderr, result.stderr
+    failed = [line for line in result.stderr.splitlines() if "failed:" in line]
+    assert len(failed) == 1 and "extraction took over 2 s" in failed[0]
+    assert "Traceback" not in result.stderr
+    assert not Path(f"/proc/{hung}").exists()  # killed by the command, not left behind
+    errors = rows(db, "SELECT url, reason FROM captures WHERE decision = 'error' AND reason NOT LIKE 'HTTP %'")
+    assert len(errors) == 1 and errors[0][1] == "extraction took over 2 s"
+    # Every capture is kept, as by an import without a hung page; every article is there but
+    # (perhaps) the one whose page hung.
+    clean = tmp_path / "clean.db"
+    assert run_cli("import-warc", str(exported), "--db", str(clean), "--workers", "2").returncode == 0
+    assert rows(db, "SELECT count(*) FROM captures") == rows(clean, "SELECT count(*) FROM captures")
+    archived = {url for (url,) in rows(db, "SELECT url FROM articles")}
+    assert {url for (url,) in rows(clean, "SELECT url FROM articles")} - archived <= {errors[0][0]}
 
 
 def test_a_wget_warc_of_the_demo_site_imports_with_all_its_articles(demo_site, tmp_path):

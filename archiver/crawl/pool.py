@@ -16,7 +16,7 @@ import signal
 import struct
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -51,19 +51,20 @@ def pool_size(workers: int) -> int:
     return workers if workers > 0 else len(usable_cpus())
 
 
-def serve(pages, analyses, crawl_pid: int) -> None:
-    """The worker's loop: read a page, write its analysis, until the crawl closes the pipe."""
+def serve(pages, analyses, crawl_pid: int, task: Callable = analyze_safely) -> None:
+    """The worker's loop: read a page, write `task`(body, *arguments), until the owner closes the
+    pipe. `task` must give its failures as values (analyze_safely does): one that raises ends the
+    worker, and its page counts as failed."""
     exit_with_crawl(crawl_pid)
     collect_less(collect=False)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which stops the workers
     while True:
         try:
-            url, headers, scope, hints = pickle.loads(pages.recv_bytes())
+            arguments = pickle.loads(pages.recv_bytes())
             body = pages.recv_bytes()
         except (EOFError, OSError):
             return
-        analysis = analyze_safely(body, url, headers, scope, hints=hints)
-        analyses.send_bytes(pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL))
+        analyses.send_bytes(pickle.dumps(task(body, *arguments), pickle.HIGHEST_PROTOCOL))
 
 
 def frame(payload: bytes) -> bytes:
@@ -101,11 +102,11 @@ class Worker:
     handed: int = 0  # pages given to it so far
 
 
-def start_worker(context, crawl_pid: int) -> Worker:
-    """Start one worker process (waits for the forkserver to be ready)."""
+def start_worker(context, crawl_pid: int, task: Callable = analyze_safely) -> Worker:
+    """Start one worker process running `task` (waits for the forkserver to be ready)."""
     pages_out, pages_in = context.Pipe(duplex=False)
     analyses_out, analyses_in = context.Pipe(duplex=False)
-    process = context.Process(target=serve, args=(pages_out, analyses_in, crawl_pid), daemon=True)
+    process = context.Process(target=serve, args=(pages_out, analyses_in, crawl_pid, task), daemon=True)
     process.start()
     pages_out.close()
     analyses_in.close()
@@ -124,21 +125,31 @@ def widen(fd: int) -> None:
         pass
 
 
-def start_workers(context, count: int, crawl_pid: int, pin: bool) -> list[Worker]:
-    """Start `count` workers, pinned to CPUs of their own when `pin`."""
-    workers = [start_worker(context, crawl_pid) for _ in range(count)]
+def start_workers(context, count: int, crawl_pid: int, pin: bool, task: Callable = analyze_safely) -> list[Worker]:
+    """Start `count` workers running `task`, pinned to CPUs of their own when `pin`."""
+    workers = [start_worker(context, crawl_pid, task) for _ in range(count)]
     if pin:
         pin_workers([w.process.pid for w in workers])
     return workers
 
 
 class ExtractionPool:
-    """Analyse pages in worker processes; a page past its time limit gives an ExtractionError."""
+    """Analyse pages in worker processes; a page past its time limit gives an ExtractionError.
+
+    The workers run `task`(body, *arguments) on each page: by default analyze_safely, the crawl's
+    analysis; a function of the same kind (module-level, failures given as values) for other work
+    on pages."""
 
     def __init__(
-        self, workers: int = 0, max_page_time: float = 30.0, pin: bool = True, recycle_after: int = RECYCLE_AFTER
+        self,
+        workers: int = 0,
+        max_page_time: float = 30.0,
+        pin: bool = True,
+        recycle_after: int = RECYCLE_AFTER,
+        task: Callable = analyze_safely,
     ):
         self.size = pool_size(workers)
+        self.task = task
         self.max_page_time = max_page_time
         self.pin = pin
         self.recycle_after = recycle_after
@@ -155,7 +166,7 @@ class ExtractionPool:
 
     def _start(self) -> None:
         try:
-            self._starting.set_result(start_workers(self._context, self.size, os.getpid(), self.pin))
+            self._starting.set_result(start_workers(self._context, self.size, os.getpid(), self.pin, self.task))
         except BaseException as exc:  # noqa: BLE001 - handed to the first page that waits for it
             self._starting.set_exception(exc)
 
@@ -171,15 +182,22 @@ class ExtractionPool:
         or the ExtractionError that stopped it."""
         if self._loop is None:
             await self._attach()
-        payload = pickle.dumps((url, dict(headers), scope, hints), pickle.HIGHEST_PROTOCOL)
-        job = Job(url, payload, bytes(body), self._loop.create_future())
-        self._backlog.append(job)
-        self._dispatch()
+        job = self.submit(url, body, (url, dict(headers), scope, hints))
         try:
             return await job.future
         except asyncio.CancelledError:
             self._drop(job)
             raise
+
+    def submit(self, url: str, body: bytes, arguments: tuple) -> Job:
+        """Queue a page for the workers' task, called as task(body, *arguments); its result comes in
+        the job's future. `url` names the page in the error of a page past its time or of a worker
+        that died. Only once the pool is attached to its event loop."""
+        payload = pickle.dumps(arguments, pickle.HIGHEST_PROTOCOL)
+        job = Job(url, payload, bytes(body), self._loop.create_future())
+        self._backlog.append(job)
+        self._dispatch()
+        return job
 
     async def _attach(self) -> None:
         started = await asyncio.wrap_future(self._starting)
@@ -299,7 +317,7 @@ class ExtractionPool:
         self._dispatch()
 
     def _start_replacement(self) -> None:
-        self._add(start_worker(self._context, os.getpid()))
+        self._add(start_worker(self._context, os.getpid(), self.task))
         if self.pin:
             pin_workers([w.process.pid for w in self._workers])
 
@@ -338,6 +356,45 @@ class ExtractionPool:
             if not job.future.done():
                 job.future.cancel()
         self._backlog.clear()
+
+
+class BatchPool:
+    """The extraction pool for a command without a reactor (import-warc, reextract): pages are
+    submitted ahead, in order, and their results waited for one at a time. The pool's own event
+    loop runs while a result is waited for, so a page past its time limit has its worker killed and
+    replaced, as in a crawl: a page that never ends costs that page, not the command."""
+
+    def __init__(self, workers: int = 0, max_page_time: float = 30.0, task: Callable = analyze_safely):
+        self._loop = asyncio.new_event_loop()
+        self._pool = ExtractionPool(workers, max_page_time, task=task)
+        self.size = self._pool.size
+        try:
+            self._loop.run_until_complete(self._pool._attach())
+        except BaseException:
+            self.close()
+            raise
+
+    def submit(self, url: str, body: bytes, *arguments) -> asyncio.Future:
+        """Queue task(body, *arguments) for the workers; give the future of its result."""
+        return self._pool.submit(url, body, arguments).future
+
+    def result(self, work):
+        """Wait for the result of `work`, a future from submit; anything else is a result known
+        without a worker, given back as it is."""
+        if not isinstance(work, asyncio.Future):
+            return work
+        return self._loop.run_until_complete(work)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self._pool.close()
+        self._loop.close()
+
+    def __enter__(self) -> BatchPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def take_messages(received: bytearray) -> list[bytes]:

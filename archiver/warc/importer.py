@@ -15,15 +15,14 @@ import gzip
 import time
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.crawl.pool import pool_size
+from archiver.crawl.pool import BatchPool
 from archiver.crawl.recorder import Recorder
-from archiver.errors import ConfigError, StoreError
+from archiver.errors import ConfigError, ExtractionError, StoreError
 from archiver.extract.timeutil import now_iso
 from archiver.extract.urls import host_of
 from archiver.store import Archive
@@ -59,6 +58,7 @@ class ImportReport:
     redated: Counter = field(default_factory=Counter)
     bodiless: Counter = field(default_factory=Counter)
     truncated: int = 0
+    failed: list[str] = field(default_factory=list)  # pages whose analysis failed: "URL: reason"
     seconds: float = 0.0
     warc_file: str = ""
 
@@ -318,15 +318,12 @@ def store_queue(
 ) -> None:
     """Second pass: analyse and store the queued captures oldest first."""
     book = SourceBook(archive, options.source, files)
-    workers = pool_size(options.workers)
     progress.stage("storing", queue.size)
     status = "failed (interrupted)"
-    with ProcessPoolExecutor(workers) as executor:
+    with BatchPool(options.workers, options.max_page_time) as pool:
         try:
             archive.begin()
-            for count, done in enumerate(
-                analysed(queue.in_date_order(), folder, executor, 4 * workers, options.max_page_time), 1
-            ):
+            for count, done in enumerate(analysed(queue.in_date_order(), folder, pool, 4 * pool.size), 1):
                 store_one(book, done, report)
                 progress.update(count)
                 if count % BATCH == 0:
@@ -351,6 +348,8 @@ def store_one(book: SourceBook, done, report: ImportReport) -> None:
     report.captures += 1
     if isinstance(done.outcome, BodyRefused):
         report.bodiless[done.outcome.reason] += 1
+    elif isinstance(done.outcome, ExtractionError):
+        report.failed.append(f"{done.entry.uri}: {done.outcome.reason}")
 
 
 def add_counts(book: SourceBook, report: ImportReport) -> None:

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from archiver.crawl.analysis import PageAnalysis, analyze_safely
+from archiver.crawl.analysis import PageAnalysis
 from archiver.crawl.discovery import looks_like_feed, looks_like_sitemap
 from archiver.crawl.items import CaptureItem
+from archiver.crawl.pool import BatchPool
 from archiver.crawl.settings import DOWNLOAD_MAXSIZE  # an import is held to the crawl's size cap
 from archiver.errors import ExtractionError, StoreError
 from archiver.extract.urls import Scope, canonical
@@ -132,11 +131,11 @@ def describe_page(item: CaptureItem, analysis: PageAnalysis) -> None:
 
 
 def analysed(
-    entries: Iterable[ImportedRecord], folder: Path, executor: ProcessPoolExecutor, window: int, max_page_time: float
+    entries: Iterable[ImportedRecord], folder: Path, pool: BatchPool, window: int
 ) -> Iterator[AnalysedCapture | StoreError]:
     """Give each queued record analysed, in queue order, with at most `window` records in flight."""
-    for slot in ahead((started(entry, folder, executor) for entry in entries), window):
-        yield resolve(slot, max_page_time)
+    for slot in ahead((started(entry, folder, pool) for entry in entries), window):
+        yield resolve(slot, pool)
 
 
 def ahead(slots: Iterable[T], window: int) -> Iterator[T]:
@@ -151,7 +150,7 @@ def ahead(slots: Iterable[T], window: int) -> Iterator[T]:
     yield from pending
 
 
-def started(entry: ImportedRecord, folder: Path, executor: ProcessPoolExecutor):
+def started(entry: ImportedRecord, folder: Path, pool: BatchPool):
     """Read one queued record back and start its analysis (or give its verdict, or the error)."""
     try:
         raw = read_capture(folder, location_of(entry), DOWNLOAD_MAXSIZE)
@@ -166,25 +165,13 @@ def started(entry: ImportedRecord, folder: Path, executor: ProcessPoolExecutor):
             CaptureResponse(entry.uri, 0, {}, b""),
             BodyRefused("skipped", f"unreadable body ({type(exc).__name__})"),
         )
-    return entry, raw, verdict(entry, raw) or executor.submit(analyze_safely, raw.body, entry.uri, raw.headers)
+    return entry, raw, verdict(entry, raw) or pool.submit(entry.uri, raw.body, entry.uri, raw.headers)
 
 
-def resolve(slot, max_page_time: float) -> AnalysedCapture | StoreError:
-    """Wait for one in-flight record's analysis."""
+def resolve(slot, pool: BatchPool) -> AnalysedCapture | StoreError:
+    """Wait for one in-flight record's analysis (the ExtractionError of a page over its time or of a
+    worker that died, never an exception)."""
     if isinstance(slot, StoreError):
         return slot
     entry, raw, work = slot
-    if not isinstance(work, Future):
-        return AnalysedCapture(entry, raw, work)
-    return AnalysedCapture(entry, raw, finished(work, entry.uri, max_page_time))
-
-
-def finished(work: Future, url: str, max_page_time: float):
-    """Wait for the result of a page's analysis in a worker: the ExtractionError of a page over its
-    time or of a worker that died, never an exception."""
-    try:
-        return work.result(timeout=max_page_time)
-    except FutureTimeout:
-        return ExtractionError(url, f"extraction took over {max_page_time:g} s")
-    except Exception as exc:  # a dead worker must cost one page, not the whole run
-        return ExtractionError(url, f"{type(exc).__name__}: {exc}")
+    return AnalysedCapture(entry, raw, pool.result(work))

@@ -1,25 +1,24 @@
 """Re-run the current extraction over kept raw captures, offline (`archiver reextract`).
 
-The captures are read back and analysed in worker processes (one per core by default), a bounded
-window of articles ahead of the store, which writes their results in order, in batches.
+The captures are read back here and extracted in worker processes (one per core by default), a
+bounded window of articles ahead of the store, which writes their results in order, in batches. A
+page past its time limit has its worker killed and replaced, and counts as that article's failure.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.crawl.analysis import analyze_page
-from archiver.crawl.pool import RECYCLE_AFTER, pool_size
+from archiver.crawl.pool import BatchPool
 from archiver.crawl.render_records import with_rendered_dom
-from archiver.crawl.workers import worker_context
 from archiver.errors import ArchiverError, ExtractionError
 from archiver.extract.model import Extraction
 from archiver.store import Archive
 from archiver.store.warcfiles import WarcLocation, read_capture
 from archiver.warc.import_progress import NO_PROGRESS, Progress
-from archiver.warc.pages import ahead, finished
+from archiver.warc.pages import ahead
 
 # Articles whose results are written in one transaction. A stopped run loses at most the batch it
 # was writing, and nothing that was archived before: re-extraction only adds versions.
@@ -50,39 +49,43 @@ def reextract(
     rows change only where the result changed."""
     report = ReextractReport()
     folder = warc_dir or db.parent / "warcs"
-    size = pool_size(workers)
-    with Archive(db) as archive:
+    with Archive(db) as archive, BatchPool(workers, max_page_time, task=extract_kept) as pool:
         rows = archive.latest_article_captures(source)
         progress.stage("re-extracting", archive.article_count(source))
-        context = worker_context()
-        with ProcessPoolExecutor(size, mp_context=context, max_tasks_per_child=RECYCLE_AFTER) as executor:
 
-            def start(row: tuple):
-                location = WarcLocation(*row[4:7])
-                return row, executor.submit(analyze_kept, folder, location, archive.rendered_dom(row[0]), row[2])
+        def start(row: tuple):
+            return row, kept_capture(archive, folder, row, pool)
 
-            archive.begin()
-            try:
-                for count, (row, work) in enumerate(ahead(map(start, rows), AHEAD_PER_WORKER * size), 1):
-                    store(archive, row, finished(work, row[2], max_page_time), report)
-                    progress.update(count)
-                    if count % BATCH == 0:
-                        archive.commit()
-                        archive.begin()
-                archive.commit()
-            except BaseException:
-                archive.rollback()
-                raise
+        archive.begin()
+        try:
+            for count, (row, work) in enumerate(ahead(map(start, rows), AHEAD_PER_WORKER * pool.size), 1):
+                store(archive, row, pool.result(work), report)
+                progress.update(count)
+                if count % BATCH == 0:
+                    archive.commit()
+                    archive.begin()
+            archive.commit()
+        except BaseException:
+            archive.rollback()
+            raise
     return report
 
 
-def analyze_kept(folder: Path, location: WarcLocation, dom_at: WarcLocation | None, url: str) -> Extraction | str:
-    """Give the extraction of one kept capture (with the comments of its rendered DOM, when it was
-    rendered), or why it failed. Runs in a worker process."""
+def kept_capture(archive: Archive, folder: Path, row: tuple, pool: BatchPool):
+    """Start the extraction of an article's newest capture (with the DOM the browser showed, when it
+    was rendered), read back in the worker."""
+    capture_id, url = row[0], row[2]
+    return pool.submit(url, b"", folder, WarcLocation(*row[4:7]), archive.rendered_dom(capture_id))
+
+
+def extract_kept(_: bytes, folder: Path, location: WarcLocation, dom_at: WarcLocation | None) -> Extraction | str:
+    """Give the extraction of one kept capture, read back from its WARC record (with the comments of
+    the DOM the browser showed, when it was rendered: crawl/render.py), or why it failed. Runs in a
+    worker process."""
     try:
         raw = read_capture(folder, location)
         analysis = analyze_page(raw.body, raw.url, raw.headers)
-        if dom_at is not None:  # the page as the browser showed it (crawl/render.py)
+        if dom_at is not None:
             analysis = with_rendered_dom(analysis, read_capture(folder, dom_at).body, raw.url)
     except ExtractionError as exc:
         return exc.reason
