@@ -5,6 +5,7 @@ file, every skip counted by reason, and an export of them that replay tools inde
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import re
 import resource
@@ -94,6 +95,29 @@ def test_a_real_file_imports_with_at_least_the_captures_warcio_reads(path, tmp_p
     assert_clean_summary(result)
     assert stored_captures(db) >= warcio_captures(path), result.stdout + result.stderr
     assert f"{stored_captures(db)} captures" in result.stdout
+
+
+ARC = [p for p in REAL if ".arc" in p.name]
+
+
+@pytest.mark.parametrize("path", ARC or [None], ids=[p.name for p in ARC] or ["missing"])
+def test_an_arc_file_imports_with_the_status_and_body_of_each_response(path, tmp_path):
+    # ARC records used to come in empty: warcio finds an ARC record's offset by reading it to its end.
+    path = path or real_files()[0]
+    read = []
+    with path.open("rb") as f:
+        for record in ArchiveIterator(f, arc2warc=True):
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            if record.rec_type == "response" and record.http_headers and urlsplit(uri).scheme in ("http", "https"):
+                body = record.content_stream().read()
+                read.append((uri, int(record.http_headers.get_statuscode()), hashlib.sha256(body).hexdigest()))
+    assert read
+    db = tmp_path / "archive.db"
+    assert_clean_summary(run_cli("import-warc", str(path), "--db", str(db), "--workers", "1"))
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT url, status, sha256 FROM captures").fetchall()
+    assert sorted(stored) == sorted(read)
+    assert any(status == 200 for _, status, _ in stored)
 
 
 def test_every_real_file_on_one_command_line_is_imported_and_exports_for_replay_tools(tmp_path):

@@ -138,7 +138,9 @@ def arc_records(f: BinaryIO, max_record: int) -> Iterator[WarcMember | Damage]:
     while True:
         try:
             record = next(records)
-            yield arc_member(reader.get_record_offset(), record, max_record)
+            # The block first: warcio finds an ARC record's offset by reading the record to its end.
+            block = record.raw_stream.read(max_record + 1)
+            yield arc_member(reader.get_record_offset(), record, block, max_record)
         except StopIteration:
             return
         except READ_ERRORS as exc:
@@ -146,9 +148,9 @@ def arc_records(f: BinaryIO, max_record: int) -> Iterator[WarcMember | Damage]:
             return
 
 
-def arc_member(offset: int, record, max_record: int) -> WarcMember | Damage:
-    """Give an ARC record, converted by warcio, as WARC bytes: its header block and its content."""
-    block = record.raw_stream.read(max_record + 1)
+def arc_member(offset: int, record, block: bytes, max_record: int) -> WarcMember | Damage:
+    """Give an ARC record, converted by warcio, as WARC bytes: its header block and its content
+    (`block`, read up to one byte past `max_record`)."""
     if len(block) > max_record:
         return Damage(offset, f"record over {max_record // (1024 * 1024)} MB")
     headers = record.rec_headers
