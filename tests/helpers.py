@@ -67,17 +67,16 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
     return subprocess.run([ARCHIVER, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
-def children_of(pid: int) -> list[int]:
-    """Give the processes whose parent is `pid` (read from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue  # ended meanwhile
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
+def child_pids(pid: int) -> set[int]:
+    """Give the ids of the processes whose parent is `pid` (read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
     return found
 
 
@@ -89,7 +88,7 @@ def run_cli_with_a_worker_hung(*args: str, timeout: float = 300) -> tuple[subpro
     stopped = 0
     deadline = time.monotonic() + 60
     while not stopped and proc.poll() is None and time.monotonic() < deadline:
-        workers = [w for child in children_of(proc.pid) for w in children_of(child)]
+        workers = [w for child in child_pids(proc.pid) for w in child_pids(child)]
         if workers:
             stopped = min(workers)
             os.kill(stopped, signal.SIGSTOP)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT, require, run_cli, served
+from .helpers import ROOT, child_pids, require, run_cli, served
 
 
 def get_json(url: str):
@@ -72,19 +72,6 @@ def test_the_article_list_and_the_seed_row_open_in_chromium(served_archive):
         assert "Colombian President Petro" in page.content()
         page.screenshot(path=str(shots / "seed-article-row.png"), full_page=False)
         browser.close()
-
-
-def child_pids(pid: int) -> set[int]:
-    """Give the ids of the processes whose parent is `pid` (read from /proc)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
 
 
 def test_several_serving_processes_share_the_port_keep_public_mode_and_stop_together(crawled_archive):

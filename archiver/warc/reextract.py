@@ -1,7 +1,7 @@
 """Re-run the current extraction over kept raw captures, offline (`archiver reextract`).
 
-The captures are read back here and extracted in worker processes (one per core by default), a
-bounded window of articles ahead of the store, which writes their results in order, in batches. A
+The captures are read back and extracted in worker processes (one per core by default), a bounded
+window of articles ahead of the store, which writes their results in order, in batches. A
 page past its time limit has its worker killed and replaced, and counts as that article's failure.
 """
 
@@ -54,7 +54,8 @@ def reextract(
         progress.stage("re-extracting", archive.article_count(source))
 
         def start(row: tuple):
-            return row, kept_capture(archive, folder, row, pool)
+            location, dom_at = WarcLocation(*row[4:7]), archive.rendered_dom(row[0])
+            return row, pool.submit(row[2], b"", folder, location, dom_at)
 
         archive.begin()
         try:
@@ -71,17 +72,10 @@ def reextract(
     return report
 
 
-def kept_capture(archive: Archive, folder: Path, row: tuple, pool: BatchPool):
-    """Start the extraction of an article's newest capture (with the DOM the browser showed, when it
-    was rendered), read back in the worker."""
-    capture_id, url = row[0], row[2]
-    return pool.submit(url, b"", folder, WarcLocation(*row[4:7]), archive.rendered_dom(capture_id))
-
-
 def extract_kept(_: bytes, folder: Path, location: WarcLocation, dom_at: WarcLocation | None) -> Extraction | str:
     """Give the extraction of one kept capture, read back from its WARC record (with the comments of
     the DOM the browser showed, when it was rendered: crawl/render.py), or why it failed. Runs in a
-    worker process."""
+    worker process, which is sent no body: it reads the capture itself."""
     try:
         raw = read_capture(folder, location)
         analysis = analyze_page(raw.body, raw.url, raw.headers)
